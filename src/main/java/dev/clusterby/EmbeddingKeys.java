@@ -1,0 +1,69 @@
+package dev.clusterby;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Content fingerprints for the embedding cache. The key is what was embedded and how, never a name:
+ * SHA-256 over every value of the column plus the derivation (encoder id and version, crop, …).
+ */
+final class EmbeddingKeys {
+    private EmbeddingKeys() {}
+
+    static String fingerprint(Column column, String derivation) {
+        MessageDigest digest = sha256();
+        digest.update(derivation.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(column.type().name().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
+        digest.update(scratch.clear().putLong(column.size()).array());
+        for (int row = 0; row < column.size(); row++) {
+            if (column.isMissing(row)) {
+                digest.update((byte) 0);
+                continue;
+            }
+            digest.update((byte) 1);
+            byte[] bytes = switch (column) {
+                case StringColumn s -> s.get(row).getBytes(StandardCharsets.UTF_8);
+                case ImageColumn images -> imageIdentity(images.source(row));
+                case TensorColumn t -> t.segment().asSlice((long) row * t.dim() * Float.BYTES, (long) t.dim() * Float.BYTES)
+                        .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                default -> column.format(row).getBytes(StandardCharsets.UTF_8);
+            };
+            digest.update(scratch.clear().putLong(bytes.length).array());
+            digest.update(bytes);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** A file is identified by path, size and modification time, so an edited file is a new key. */
+    private static byte[] imageIdentity(ImageColumn.Source source) {
+        return switch (source) {
+            case ImageColumn.FileSource f -> {
+                String identity = f.path().toAbsolutePath().toString();
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(f.path(), BasicFileAttributes.class);
+                    identity += "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+                } catch (java.io.IOException e) {
+                    identity += "|unreadable";
+                }
+                yield identity.getBytes(StandardCharsets.UTF_8);
+            }
+            case ImageColumn.BytesSource b -> b.bytes();
+            case ImageColumn.GreySource g -> g.pixels();
+        };
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.clusterby.embed;
+
+import dev.clusterby.compute.FloatMatrix;
+
+import java.util.List;
+
+/**
+ * Turns the values of one modality into fixed-size, L2-normalised float32 vectors. An encoder owns native
+ * resources (an ONNX Runtime session), so it is AutoCloseable; {@link Encoders} owns the shared instances.
+ */
+public interface Encoder extends AutoCloseable {
+
+    /** The short name used in hidden column names, such as {@code bge-small}. */
+    String id();
+
+    /** Changes whenever the vectors would change (model file hash, pooling, preprocessing); part of every cache key. */
+    String version();
+
+    int dimension();
+
+    Modality modality();
+
+    /**
+     * Encodes texts into {@code out}, one row per text, in order. {@code out} must be texts.size()×dimension().
+     * The progress listener is told the number of rows done after each batch.
+     */
+    void encodeTexts(List<String> texts, FloatMatrix out, ProgressListener progress);
+
+    @Override
+    void close();
+
+    /** What an encoder reads. */
+    enum Modality { TEXT, IMAGE }
+
+    /** Told how many rows are done, after each batch; called from the encoding thread. */
+    @FunctionalInterface
+    interface ProgressListener {
+        ProgressListener NONE = (done, total) -> {};
+
+        void onProgress(int done, int total);
+    }
+}
