@@ -1,0 +1,79 @@
+package dev.clusterby.compute;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The kernels that clustering and instructions run on, over off-heap float32 row-major matrices.
+ * Every backend (scalar Java reference, Vector API, native C, OpenCL) implements the same contract, and the
+ * conformance suite checks each against {@code ScalarBackend}.
+ *
+ * <p>Segments: labels and indices are int32, distances and responsibilities float32, accumulated moments
+ * float64 (they sum many rows). Output segments are fully overwritten.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+    /** The name users select it by: {@code scalar}, {@code java}, {@code native}, {@code opencl}. */
+    String name();
+
+    /** The device it runs on, in words, such as "2 CPU threads, AVX-512" or "pthread-skylake-avx512 (PoCL)". */
+    String device();
+
+    /**
+     * For each of the n points, the nearest of the k centroids by squared L2 distance (ties to the lower
+     * index): {@code labels[i]} (int32) and {@code minDistances[i]} (float32, clamped at 0).
+     */
+    void assignL2(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment minDistances);
+
+    /**
+     * For L2-normalised points and centroids, the centroid of highest dot product (ties to the lower index):
+     * {@code labels[i]} and {@code maxSimilarity[i]}.
+     */
+    void assignCosine(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment maxSimilarity);
+
+    /**
+     * Per-cluster sums (k×d float64) and counts (k int64) of the points by label. Labels outside 0..k-1 are skipped.
+     */
+    void accumulate(FloatMatrix points, MemorySegment labels, int k, MemorySegment sums, MemorySegment counts);
+
+    /**
+     * GMM E-step, diagonal covariance. {@code log p[i,c] = logNorm[c] - ½ Σ_j precisions[c,j] (x[i,j] - means[c,j])²},
+     * where logNorm (float64, k) already holds the log weight and the normalising constant. Writes the
+     * responsibilities (n×k float32, rows sum to 1) and returns the total log-likelihood Σ_i logsumexp_c.
+     */
+    double gmmEStepDiag(FloatMatrix points, FloatMatrix means, FloatMatrix precisions, MemorySegment logNorm,
+                        FloatMatrix responsibilities);
+
+    /**
+     * GMM E-step, full covariance, through the precision Cholesky factors (k blocks of d×d, row-major, as
+     * scikit-learn's {@code precisions_cholesky_}): {@code log p[i,c] = logNorm[c] - ½ ‖(x_i - μ_c) P_c‖²}.
+     */
+    double gmmEStepFull(FloatMatrix points, FloatMatrix means, MemorySegment precisionCholesky, MemorySegment logNorm,
+                        FloatMatrix responsibilities);
+
+    /**
+     * GMM M-step moments: {@code nk[c] = Σ_i r[i,c]}, {@code sumX[c,j] = Σ_i r[i,c] x[i,j]}, and either the
+     * diagonal {@code sumXX[c,j] = Σ_i r[i,c] x[i,j]²} (k×d) or, when {@code full}, {@code sumXX[c] = Σ_i r[i,c] x_i x_iᵀ}
+     * (k×d×d). All float64.
+     */
+    void gmmMoments(FloatMatrix points, FloatMatrix responsibilities, boolean full,
+                    MemorySegment nk, MemorySegment sumX, MemorySegment sumXX);
+
+    /**
+     * The instruction mask's statistic: the mean over rows of |∂s/∂x| per dimension (float64, d), where s is
+     * the dot product {@code x·t} or the cosine similarity {@code x·t / (‖x‖‖t‖)} with the instruction vector t (float32, d).
+     */
+    void meanAbsGradient(FloatMatrix points, MemorySegment instruction, Similarity similarity, MemorySegment meanAbsGradient);
+
+    /**
+     * The m nearest other rows of every row by squared L2 distance, nearest first (ties to the lower index):
+     * {@code indices} n×m int32 and {@code distances} n×m float32. Requires m < n.
+     */
+    void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances);
+
+    /** Releases devices, contexts and buffers. Safe to call twice. */
+    @Override
+    default void close() {}
+
+    /** The similarity whose gradient the instruction mask takes. */
+    enum Similarity { DOT, COSINE }
+}
