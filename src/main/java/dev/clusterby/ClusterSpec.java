@@ -1,14 +1,71 @@
 package dev.clusterby;
 
+import dev.clusterby.cluster.Clusterer;
+import dev.clusterby.embed.Encoder;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** How to cluster. (Being built.) */
-public record ClusterSpec(String method, String encoder, Map<String, Object> params) {
-    public static ClusterSpec defaults() {
-        return new ClusterSpec("kmeans", "auto", Map.of());
+/**
+ * Everything a clustering call can be told, with defaults: method {@code kmeans}, encoder {@code auto}, backend
+ * {@code auto}, the default cache folder. Immutable; the {@code with…} methods return changed copies.
+ *
+ * @param method    a registered method name (see {@code Clusterers.names()}); ignored when {@code clusterer} is set
+ * @param clusterer a user's own clusterer object, or null
+ * @param encoder   an encoder name, or {@code auto} for the column's modality
+ * @param params    the method's options, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol}
+ * @param backend   a compute backend name, or {@code auto}
+ * @param cacheDir  the embedding cache folder, or null for the default
+ * @param progress  told how many rows are embedded, batch by batch
+ */
+public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
+                          Path cacheDir, Encoder.ProgressListener progress) {
+
+    public ClusterSpec {
+        if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
+        if (encoder == null || encoder.isBlank()) throw new ClusterbyException.BadOption("encoder", "must not be blank");
+        params = Map.copyOf(params == null ? Map.of() : params);
+        backend = backend == null ? "auto" : backend;
+        progress = progress == null ? Encoder.ProgressListener.NONE : progress;
     }
 
-    public ClusterSpec withMethod(String m) { return new ClusterSpec(m, encoder, params); }
-    public ClusterSpec withEncoder(String e) { return new ClusterSpec(method, e, params); }
-    public ClusterSpec withParams(Map<String, ?> p) { return new ClusterSpec(method, encoder, Map.copyOf(p)); }
+    public static ClusterSpec defaults() {
+        return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null);
+    }
+
+    public ClusterSpec withMethod(String newMethod) {
+        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress);
+    }
+
+    public ClusterSpec withClusterer(Clusterer custom) {
+        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress);
+    }
+
+    public ClusterSpec withEncoder(String newEncoder) {
+        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress);
+    }
+
+    public ClusterSpec withParams(Map<String, ?> newParams) {
+        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress);
+    }
+
+    /** Adds or replaces one parameter. */
+    public ClusterSpec withParam(String key, Object value) {
+        Map<String, Object> merged = new LinkedHashMap<>(params);
+        merged.put(key, value);
+        return withParams(merged);
+    }
+
+    public ClusterSpec withBackend(String newBackend) {
+        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress);
+    }
+
+    public ClusterSpec withCacheDir(Path dir) {
+        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress);
+    }
+
+    public ClusterSpec withProgress(Encoder.ProgressListener listener) {
+        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener);
+    }
 }

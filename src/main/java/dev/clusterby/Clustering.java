@@ -1,10 +1,62 @@
 package dev.clusterby;
 
-/** Entry points. (Being built.) */
+import dev.clusterby.cluster.Clusterer;
+import dev.clusterby.cluster.Clusterers;
+import dev.clusterby.compute.ComputeBackend;
+import dev.clusterby.compute.ComputeBackends;
+
+import java.util.Map;
+
+/**
+ * The entry points that tie the house together: embed a column (through the cache), cluster the embedding
+ * on a compute backend, and hand back labels. {@link DataPanel#clusterBy} calls into here.
+ */
 public final class Clustering {
     private Clustering() {}
 
-    static ClusterBy clusterBy(DataPanel panel, String column, ClusterSpec spec) {
-        throw new ClusterbyException("being built");
+    /** Labels for a column, embedded with the encoder ({@code auto} for its modality) and clustered by the method. */
+    public static IntColumn cluster(Column column, String method, String encoder, Map<String, ?> params) {
+        return fit(column, ClusterSpec.defaults().withMethod(method).withEncoder(encoder).withParams(params)).labels();
+    }
+
+    /** Labels, the fitted clusterer and how the embedding was obtained. */
+    public static ClusterResult fit(Column column, ClusterSpec spec) {
+        return run(null, column, spec);
+    }
+
+    static ClusterBy clusterBy(DataPanel panel, String columnName, ClusterSpec spec) {
+        Column column = panel.column(columnName);
+        return new ClusterBy(panel, run(panel, column, spec));
+    }
+
+    /** k larger than the rows fails before any embedding work is spent. */
+    private static void checkKBeforeEmbedding(ClusterSpec spec, int rows) {
+        Object k = spec.params().get("k");
+        if (k == null) return;
+        try {
+            long value = Long.parseLong(k.toString().trim());
+            if (value > rows) throw new ClusterbyException.InvalidData("k=" + value + " is larger than the " + rows + " rows");
+        } catch (NumberFormatException ignored) {
+            // Non-numeric k (such as "auto") is the method's to interpret.
+        }
+    }
+
+    private static ClusterResult run(DataPanel panel, Column column, ClusterSpec spec) {
+        Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
+        if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
+        checkKBeforeEmbedding(spec, column.size());
+        ComputeBackend backend = ComputeBackends.select(spec.backend());
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.cacheDir(), spec.progress())) {
+            long start = System.nanoTime();
+            Clusterer.Fitted model = clusterer.fit(embedding.tensor().matrix(), backend);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int[] labels = model.labels();
+            if (labels.length != column.size()) {
+                throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
+                        + " labels for " + column.size() + " rows");
+            }
+            return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
+                    embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds);
+        }
     }
 }

@@ -1,0 +1,24 @@
+package dev.clusterby;
+
+import dev.clusterby.cluster.Clusterer;
+
+/**
+ * What a clustering produced.
+ *
+ * @param labels           one label per row (named {@code cluster}), -1 for rows that could not be embedded
+ * @param model            the fitted clusterer
+ * @param method           the method's name
+ * @param encoder          the encoder id, or {@code none} for tensor and numeric columns
+ * @param embeddingColumn  the hidden column name of the embedding, such as {@code bge-small(text)}
+ * @param embeddedComputed rows the encoder computed in this call
+ * @param embeddedCached   rows served from the panel's hidden column or the disk cache
+ * @param backend          the compute backend that ran the kernels
+ * @param fitSeconds       wall time of the fit alone
+ */
+public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder,
+                            String embeddingColumn, int embeddedComputed, int embeddedCached, String backend,
+                            double fitSeconds) {
+    public int k() {
+        return model.k();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.clusterby.cli;
+
+import dev.clusterby.ClusterBy;
+import dev.clusterby.ClusterResult;
+import dev.clusterby.Column;
+import dev.clusterby.DataPanel;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The printed summary: per-cluster sizes and samples, and the two lines scripts parse. */
+final class Report {
+    private Report() {}
+
+    static void clusters(PrintWriter out, ClusterBy cb, String sampleColumn, int samples) {
+        DataPanel panel = cb.panel();
+        Column sample = sampleColumn != null && panel.hasColumn(sampleColumn) ? panel.column(sampleColumn) : null;
+        int[] sizes = cb.sizes();
+        out.printf("%d clusters of %d rows%n", sizes.length, panel.size());
+        for (int g = 0; g < sizes.length; g++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  cluster %-3d %6d rows", g, sizes[g]));
+            if (sample != null && sizes[g] > 0) {
+                int[] rows = cb.rowsOf(g);
+                line.append("  e.g. ");
+                for (int i = 0; i < Math.min(samples, rows.length); i++) {
+                    if (i > 0) line.append(" | ");
+                    line.append(sample.format(rows[i]));
+                }
+            }
+            out.println(line);
+        }
+    }
+
+    /** The two lines scripts rely on. */
+    static void summaryLines(PrintWriter out, ClusterResult result) {
+        out.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
+        out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
+                result.model().iterations(), result.fitSeconds());
+    }
+}

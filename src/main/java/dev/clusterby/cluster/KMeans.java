@@ -1,0 +1,266 @@
+package dev.clusterby.cluster;
+
+import dev.clusterby.ClusterbyException;
+import dev.clusterby.compute.ComputeBackend;
+import dev.clusterby.compute.FloatMatrix;
+import dev.clusterby.compute.Segments;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static dev.clusterby.compute.Segments.DOUBLE;
+import static dev.clusterby.compute.Segments.FLOAT;
+import static dev.clusterby.compute.Segments.LONG;
+
+/**
+ * k-means: greedy k-means++ seeding (as scikit-learn does it), then Lloyd iterations on the backend's assign
+ * and accumulate kernels; the best of {@code nInit} runs by inertia. With {@code spherical}, points are
+ * compared by cosine and centroids are re-normalised (for L2-normalised embeddings).
+ */
+public final class KMeans implements Clusterer {
+    private final Options options;
+
+    public KMeans(Options options) {
+        this.options = options;
+    }
+
+    static KMeans fromParams(Params params) {
+        return new KMeans(new Options(
+                params.getInt("k", 8),
+                params.getInt("max-iter", params.getInt("maxIter", 300)),
+                params.getDouble("tol", 1e-4),
+                params.getLong("seed", 42),
+                params.getInt("n-init", params.getInt("nInit", 3)),
+                params.getBoolean("spherical", false)));
+    }
+
+    /**
+     * @param k          clusters, at least 1 and at most the number of rows
+     * @param maxIter    Lloyd iterations per run, at least 1
+     * @param tol        stop when the squared centroid shift is below tol × the mean feature variance (scikit-learn's rule); 0 runs all iterations
+     * @param seed       makes runs repeatable
+     * @param nInit      independent seedings; the lowest inertia wins
+     * @param spherical  cosine assignment with unit-length centroids
+     */
+    public record Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical) {
+        public Options {
+            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            if (maxIter < 1) throw new ClusterbyException.BadOption("max-iter", "must be at least 1, got " + maxIter);
+            if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
+            if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
+        }
+
+        public static Options of(int k) {
+            return new Options(k, 300, 1e-4, 42, 3, false);
+        }
+    }
+
+    /** A fitted k-means model: labels, k×d centroids, inertia (sum of squared distances), iterations of the best run. */
+    public record Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
+                        boolean converged, boolean spherical) implements Fitted {
+        @Override
+        public int[] predict(FloatMatrix points, ComputeBackend backend) {
+            if (points.cols() != dimension) {
+                throw new ClusterbyException.InvalidData("points are " + points.cols() + "-d, the model is " + dimension + "-d");
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                FloatMatrix c = new FloatMatrix(Segments.copyOf(arena, centroids), k, dimension);
+                MemorySegment labelsOut = Segments.ints(arena, points.rows());
+                MemorySegment best = Segments.floats(arena, points.rows());
+                if (spherical) backend.assignCosine(points, c, labelsOut, best);
+                else backend.assignL2(points, c, labelsOut, best);
+                return Segments.toIntArray(labelsOut, points.rows());
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return options.spherical ? "kmeans(spherical)" : "kmeans";
+    }
+
+    @Override
+    public Model fit(FloatMatrix data, ComputeBackend backend) {
+        return fit(data, options, backend);
+    }
+
+    public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        int n = data.rows();
+        if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
+        if (options.k > n) {
+            throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
+        }
+        double threshold = options.tol * meanVariance(data);
+        SplittableRandom random = new SplittableRandom(options.seed);
+        Model best = null;
+        for (int run = 0; run < options.nInit; run++) {
+            Model model = lloyd(data, options, threshold, random.split(), backend);
+            if (best == null || model.inertia < best.inertia) best = model;
+        }
+        return best;
+    }
+
+    private static Model lloyd(FloatMatrix data, Options options, double threshold, SplittableRandom random,
+                               ComputeBackend backend) {
+        int n = data.rows(), d = data.cols(), k = options.k;
+        try (Arena arena = Arena.ofConfined()) {
+            FloatMatrix centroids = Segments.matrix(arena, k, d);
+            seedPlusPlus(data, centroids, random, backend, arena);
+            if (options.spherical) normaliseRows(centroids);
+            MemorySegment labels = Segments.ints(arena, n);
+            MemorySegment best = Segments.floats(arena, n);
+            MemorySegment sums = Segments.doubles(arena, (long) k * d);
+            MemorySegment counts = Segments.longs(arena, k);
+            int iterations = 0;
+            boolean converged = false;
+            for (int iter = 0; iter < options.maxIter; iter++) {
+                assign(data, centroids, labels, best, options.spherical, backend);
+                iterations = iter + 1;
+                backend.accumulate(data, labels, k, sums, counts);
+                double shift = updateCentroids(data, centroids, sums, counts, best, options.spherical);
+                if (shift <= threshold && options.tol > 0) {
+                    converged = true;
+                    break;
+                }
+            }
+            // Final labels agree with the final centroids, as scikit-learn guarantees.
+            assign(data, centroids, labels, best, options.spherical, backend);
+            double inertia = 0;
+            for (int i = 0; i < n; i++) {
+                float b = best.getAtIndex(FLOAT, i);
+                inertia += options.spherical ? 2 - 2 * b : b;
+            }
+            return new Model(Segments.toIntArray(labels, n), centroids.toArray(), k, d, inertia, iterations, converged,
+                    options.spherical);
+        }
+    }
+
+    private static void assign(FloatMatrix data, FloatMatrix centroids, MemorySegment labels, MemorySegment best,
+                               boolean spherical, ComputeBackend backend) {
+        if (spherical) backend.assignCosine(data, centroids, labels, best);
+        else backend.assignL2(data, centroids, labels, best);
+    }
+
+    /** Moves each centroid to its cluster's mean; an empty cluster takes the point farthest from its centroid. Returns the squared shift. */
+    private static double updateCentroids(FloatMatrix data, FloatMatrix centroids, MemorySegment sums, MemorySegment counts,
+                                          MemorySegment best, boolean spherical) {
+        int k = centroids.rows(), d = centroids.cols();
+        double shift = 0;
+        for (int c = 0; c < k; c++) {
+            long count = counts.getAtIndex(LONG, c);
+            if (count == 0) {
+                int far = farthestPoint(best, data.rows(), spherical);
+                best.setAtIndex(FLOAT, far, spherical ? Float.POSITIVE_INFINITY : 0f);
+                for (int j = 0; j < d; j++) {
+                    double diff = data.get(far, j) - centroids.get(c, j);
+                    shift += diff * diff;
+                    centroids.set(c, j, data.get(far, j));
+                }
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                float mean = (float) (sums.getAtIndex(DOUBLE, (long) c * d + j) / count);
+                double diff = mean - centroids.get(c, j);
+                shift += diff * diff;
+                centroids.set(c, j, mean);
+            }
+        }
+        if (spherical) normaliseRows(centroids);
+        return shift;
+    }
+
+    private static int farthestPoint(MemorySegment best, int n, boolean spherical) {
+        int far = 0;
+        for (int i = 1; i < n; i++) {
+            float v = best.getAtIndex(FLOAT, i), current = best.getAtIndex(FLOAT, far);
+            if (spherical ? v < current : v > current) far = i;
+        }
+        return far;
+    }
+
+    /**
+     * Greedy k-means++: each new centre is the best of 2 + ln k candidates sampled in proportion to the squared
+     * distance to the nearest centre so far, judged by the potential it leaves.
+     */
+    static void seedPlusPlus(FloatMatrix data, FloatMatrix centroids, SplittableRandom random, ComputeBackend backend,
+                             Arena arena) {
+        int n = data.rows(), d = data.cols(), k = centroids.rows();
+        int trials = 2 + (int) Math.log(k);
+        double[] closest = new double[n];
+        MemorySegment labels = Segments.ints(arena, n);
+        MemorySegment distances = Segments.floats(arena, n);
+        FloatMatrix candidate = Segments.matrix(arena, 1, d);
+        copyRow(data, random.nextInt(n), centroids, 0);
+        backend.assignL2(data, new FloatMatrix(centroids.row(0), 1, d), labels, distances);
+        double potential = 0;
+        for (int i = 0; i < n; i++) potential += closest[i] = distances.getAtIndex(FLOAT, i);
+        double[] trialClosest = new double[n];
+        double[] bestClosest = new double[n];
+        for (int c = 1; c < k; c++) {
+            int bestCandidate = -1;
+            double bestPotential = Double.POSITIVE_INFINITY;
+            for (int t = 0; t < trials; t++) {
+                int pick = sample(closest, potential, random);
+                copyRow(data, pick, candidate, 0);
+                backend.assignL2(data, candidate, labels, distances);
+                double trialPotential = 0;
+                for (int i = 0; i < n; i++) {
+                    trialClosest[i] = Math.min(closest[i], distances.getAtIndex(FLOAT, i));
+                    trialPotential += trialClosest[i];
+                }
+                if (trialPotential < bestPotential) {
+                    bestPotential = trialPotential;
+                    bestCandidate = pick;
+                    System.arraycopy(trialClosest, 0, bestClosest, 0, n);
+                }
+            }
+            copyRow(data, bestCandidate, centroids, c);
+            System.arraycopy(bestClosest, 0, closest, 0, n);
+            potential = bestPotential;
+        }
+    }
+
+    private static int sample(double[] weights, double total, SplittableRandom random) {
+        if (!(total > 0)) return random.nextInt(weights.length);
+        double target = random.nextDouble() * total;
+        double running = 0;
+        for (int i = 0; i < weights.length; i++) {
+            running += weights[i];
+            if (running > target) return i;
+        }
+        for (int i = weights.length - 1; i >= 0; i--) if (weights[i] > 0) return i;
+        return weights.length - 1;
+    }
+
+    private static void copyRow(FloatMatrix from, int row, FloatMatrix to, int toRow) {
+        MemorySegment.copy(from.row(row), 0, to.row(toRow), 0, (long) from.cols() * Float.BYTES);
+    }
+
+    private static void normaliseRows(FloatMatrix m) {
+        for (int r = 0; r < m.rows(); r++) {
+            double norm = 0;
+            for (int j = 0; j < m.cols(); j++) norm += (double) m.get(r, j) * m.get(r, j);
+            if (norm == 0) continue;
+            float scale = (float) (1 / Math.sqrt(norm));
+            for (int j = 0; j < m.cols(); j++) m.set(r, j, m.get(r, j) * scale);
+        }
+    }
+
+    static double meanVariance(FloatMatrix data) {
+        int n = data.rows(), d = data.cols();
+        double total = 0;
+        for (int j = 0; j < d; j++) {
+            double mean = 0, m2 = 0;
+            for (int i = 0; i < n; i++) {
+                double x = data.get(i, j);
+                double delta = x - mean;
+                mean += delta / (i + 1);
+                m2 += delta * (x - mean);
+            }
+            total += m2 / n;
+        }
+        return total / d;
+    }
+
+}
