@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** CSV and TSV (the same, with a tab delimiter): a header row, then one record per row; types are inferred. */
 final class Csv {
@@ -97,11 +99,29 @@ final class Csv {
         }
     }
 
+    private static final Pattern START_LINE = Pattern.compile("\\(startline (\\d+)\\)\\s*");
+    private static final Pattern AT_LINE = Pattern.compile(" at line: (\\d+), position: (\\d+)");
+
     private static ClusterbyException.BadFile malformed(Path path, CSVParser parser, RuntimeException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         if (cause instanceof CharacterCodingException) return new ClusterbyException.BadFile(path + ": not valid UTF-8 text", e);
-        return new ClusterbyException.BadFile(path + " line " + (parser.getCurrentLineNumber() + 1) + ": malformed CSV: "
-                + cause.getMessage(), e);
+        String message = String.valueOf(cause.getMessage());
+        // Commons CSV puts the line where the bad field starts into its message; that line is the one to fix.
+        long line = parser.getCurrentLineNumber() + 1;
+        Matcher start = START_LINE.matcher(message);
+        if (start.find()) {
+            line = Long.parseLong(start.group(1));
+            message = start.replaceFirst("");
+        }
+        Matcher at = AT_LINE.matcher(message);
+        if (at.find()) {
+            line = Long.parseLong(at.group(1));
+            message = at.replaceFirst(" (character " + at.group(2) + ")");
+        }
+        if (message.startsWith("EOF reached before encapsulated token finished")) {
+            message = "a quoted field is never closed (a missing \" or a stray one)";
+        }
+        return new ClusterbyException.BadFile(path + " line " + line + ": malformed CSV: " + message, e);
     }
 
     static void write(DataPanel panel, Path path, char delimiter) {
