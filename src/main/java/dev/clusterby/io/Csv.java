@@ -140,6 +140,8 @@ final class Csv {
             Object[] row = new Object[columns.size()];
             for (int r = 0; r < panel.size(); r++) {
                 for (int c = 0; c < row.length; c++) row[c] = cell(columns.get(c), r);
+                // A lone missing value would be an empty line, which readers skip; an empty string prints as "".
+                if (row.length == 1 && row[0] == null) row[0] = "";
                 printer.printRecord(row);
             }
             printer.flush();

@@ -32,8 +32,10 @@ public final class PanelReaders {
         if (name.endsWith(".tsv") || name.endsWith(".tab")) return Csv.read(path, '\t');
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) return JsonLines.read(path);
         if (name.endsWith(".npy")) return Npy.read(path);
+        // MNIST's names: train-images-idx3-ubyte(.gz), t10k-labels.idx1-ubyte, …; the IDX reader handles gzip itself.
+        if (name.contains("ubyte") || name.endsWith(".idx") || name.matches(".*\\bidx[1-4]\\b.*")) return Idx.read(path);
 
-        // Otherwise the content decides: IDX names vary (…-ubyte, .idx3, .gz), and some files have no extension.
+        // Otherwise the content decides: some files have no extension, or one that says nothing (.bin, .gz).
         if (startsWith(head, Npy.MAGIC)) return Npy.read(path);
         if (Idx.looksLikeIdx(head)) return Idx.read(path);
         if (isGzip(head)) {

@@ -123,6 +123,18 @@ class CsvTest {
     }
 
     @Test
+    void singleColumnKeepsRowsWithMissingValues() throws IOException {
+        Path file = dir.resolve("one.csv");
+        try (DataPanel panel = DataPanel.of(StringColumn.of("s", "x", null, "y"))) {
+            panel.write(file);
+        }
+        assertEquals("s\nx\n\"\"\ny\n", Files.readString(file), "a bare empty line would be skipped on reading");
+        try (DataPanel back = DataPanel.read(file)) {
+            assertEquals(Arrays.asList("x", null, "y"), back.stringColumn("s").values());
+        }
+    }
+
+    @Test
     void headerOnlyGivesZeroRows() throws IOException {
         try (DataPanel panel = DataPanel.read(write("h.csv", "a,b\n"))) {
             assertEquals(0, panel.size());

@@ -106,7 +106,7 @@ class IdxTest {
         assertBad(floatIdx, "unsupported IDX file: type 0x0D with 1 dimensions");
 
         Path notIdx = Files.write(dir.resolve("x.idx"), new byte[] {1, 2, 3, 4, 5});
-        var error = assertThrows(ClusterbyException.BadFile.class, () -> Idx.read(notIdx));
+        var error = assertThrows(ClusterbyException.BadFile.class, () -> DataPanel.read(notIdx));
         assertTrue(error.getMessage().startsWith(notIdx + ": not an IDX file"), error.getMessage());
     }
 
