@@ -169,6 +169,7 @@ final class OnnxTextEncoder implements Encoder {
      * library at INFO on first use; none of that concerns a CPU tokenizer. Loggers the user configured are left alone.
      * The references are kept so JUL cannot forget the levels.
      */
+    @SuppressWarnings("unused")
     private static final List<java.util.logging.Logger> QUIET_DJL = quietDjl();
 
     private static List<java.util.logging.Logger> quietDjl() {
@@ -189,7 +190,6 @@ final class OnnxTextEncoder implements Encoder {
     }
 
     private static HuggingFaceTokenizer newTokenizer(Spec spec, byte[] json) {
-        if (QUIET_DJL == null) throw new IllegalStateException(); // initialised before the first tokenizer
         // Our own truncation and no padding here: the MiniLM json pins both at 128, and we pad per batch.
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");
@@ -209,7 +209,7 @@ final class OnnxTextEncoder implements Encoder {
         String device = System.getProperty("clusterby.device");
         if (device == null || device.isBlank()) device = System.getenv("CLUSTERBY_DEVICE");
         device = device == null || device.isBlank() ? "auto" : device.trim().toLowerCase(Locale.ROOT);
-        String cpu = "CPU (" + tuning.workers() + " concurrent runs of " + tuning.intraOpThreads() + " thread"
+        String cpu = "CPU (" + tuning.workers() + " concurrent run" + (tuning.workers() == 1 ? "" : "s") + " of " + tuning.intraOpThreads() + " thread"
                 + (tuning.intraOpThreads() == 1 ? "" : "s") + ", " + tuning.batchRows() + " text" + (tuning.batchRows() == 1 ? "" : "s") + " per run)";
         switch (device) {
             case "cpu" -> {
