@@ -151,12 +151,12 @@ class ClusterByTextTest {
             assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("'text'"), e.getMessage());
             e = assertThrows(ClusterbyException.UnknownName.class, () -> panel.clusterBy("text", "nope", Map.of()));
             assertTrue(e.getMessage().contains("kmeans"), e.getMessage());
-            e = assertThrows(ClusterbyException.UnknownName.class,
-                    () -> panel.clusterBy("text", "kmeans", "no-such-encoder", Map.of("k", 2)));
-            assertTrue(e.getMessage().contains("bge-small"), e.getMessage());
         }
         try (DataPanel panel = DataPanel.of(StringColumn.of("text", "one", "two"))) {
-            ClusterbyException e = assertThrows(ClusterbyException.InvalidData.class,
+            ClusterbyException e = assertThrows(ClusterbyException.UnknownName.class,
+                    () -> panel.clusterBy("text", "kmeans", "no-such-encoder", Map.of("k", 2)));
+            assertTrue(e.getMessage().contains("bge-small"), e.getMessage());
+            e = assertThrows(ClusterbyException.InvalidData.class,
                     () -> panel.clusterBy("text", "kmeans", Map.of("k", 3)));
             assertTrue(e.getMessage().contains("k=3"), e.getMessage());
         }
