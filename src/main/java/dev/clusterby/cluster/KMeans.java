@@ -64,7 +64,7 @@ public final class KMeans implements Clusterer {
             if (points.cols() != dimension) {
                 throw new ClusterbyException.InvalidData("points are " + points.cols() + "-d, the model is " + dimension + "-d");
             }
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 FloatMatrix c = new FloatMatrix(Segments.copyOf(arena, centroids), k, dimension);
                 MemorySegment labelsOut = Segments.ints(arena, points.rows());
                 MemorySegment best = Segments.floats(arena, points.rows());
@@ -104,7 +104,7 @@ public final class KMeans implements Clusterer {
     private static Model lloyd(FloatMatrix data, Options options, double threshold, SplittableRandom random,
                                ComputeBackend backend) {
         int n = data.rows(), d = data.cols(), k = options.k;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix centroids = Segments.matrix(arena, k, d);
             seedPlusPlus(data, centroids, random, backend, arena);
             if (options.spherical) normaliseRows(centroids);
