@@ -69,7 +69,7 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void assignL2(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment minDistances) {
         Kernels.checkSameWidth(points, centroids);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.assign(this::parallel, offHeap(points, arena), offHeap(centroids, arena), labels, minDistances, false);
         }
     }
@@ -77,14 +77,14 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void assignCosine(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment maxSimilarity) {
         Kernels.checkSameWidth(points, centroids);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.assign(this::parallel, offHeap(points, arena), offHeap(centroids, arena), labels, maxSimilarity, true);
         }
     }
 
     @Override
     public void accumulate(FloatMatrix points, MemorySegment labels, int k, MemorySegment sums, MemorySegment counts) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.accumulate(this::parallel, threads, offHeap(points, arena), labels, k, sums, counts);
         }
     }
@@ -93,7 +93,7 @@ public final class VectorBackend implements ComputeBackend {
     public double gmmEStepDiag(FloatMatrix points, FloatMatrix means, FloatMatrix precisions, MemorySegment logNorm,
                                FloatMatrix responsibilities) {
         Kernels.checkSameWidth(points, means);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix out = offHeapOutput(responsibilities, arena);
             double ll = VectorKernels.gmmEStepDiag(this::parallel, threads, offHeap(points, arena), means, precisions, logNorm, out);
             copyBack(out, responsibilities);
@@ -105,7 +105,7 @@ public final class VectorBackend implements ComputeBackend {
     public double gmmEStepFull(FloatMatrix points, FloatMatrix means, MemorySegment precisionCholesky, MemorySegment logNorm,
                                FloatMatrix responsibilities) {
         Kernels.checkSameWidth(points, means);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix out = offHeapOutput(responsibilities, arena);
             double ll = VectorKernels.gmmEStepFull(this::parallel, threads, offHeap(points, arena), means, precisionCholesky,
                     logNorm, out);
@@ -117,7 +117,7 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void gmmMoments(FloatMatrix points, FloatMatrix responsibilities, boolean full,
                            MemorySegment nk, MemorySegment sumX, MemorySegment sumXX) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.gmmMoments(this::parallel, threads, offHeap(points, arena), offHeap(responsibilities, arena), full,
                     nk, sumX, sumXX);
         }
@@ -126,7 +126,7 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void meanAbsGradient(FloatMatrix points, MemorySegment instruction, Similarity similarity,
                                 MemorySegment meanAbsGradient) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.meanAbsGradient(this::parallel, threads, offHeap(points, arena), instruction,
                     similarity == Similarity.COSINE, meanAbsGradient);
         }
@@ -135,7 +135,7 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances) {
         Kernels.checkKnn(points.rows(), m);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             VectorKernels.knn(this::parallel, offHeap(points, arena), m, indices, distances);
         }
     }
