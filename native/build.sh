@@ -15,6 +15,7 @@ for tool in cmake cc; do
         exit 0
     fi
 done
+mkdir -p "$target"
 cmake -S "$root/native" -B "$target/native-build" -DCMAKE_BUILD_TYPE=Release > "$target/native-build.log" 2>&1 \
     || { cat "$target/native-build.log"; exit 1; }
 cmake --build "$target/native-build" -j2 >> "$target/native-build.log" 2>&1 \
