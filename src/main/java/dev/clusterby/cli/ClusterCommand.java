@@ -37,8 +37,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "kmeans", description = "Clustering method (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--k", description = "Number of clusters (default: the method's; 8 for kmeans).")
-    Integer k;
+    @Option(names = "--k", description = "Number of clusters, or auto to choose it (kmeans: silhouette, gmm: BIC; "
+            + "range with --param k-min=… --param k-max=…). Default: the method's; 8 for kmeans.")
+    String k;
 
     @Option(names = "--encoder", defaultValue = "auto", description = "Encoder name, or auto for the column's modality.")
     String encoder;
@@ -73,6 +74,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+        Object kValue = k == null ? null : parseK(k); // before any reading or embedding
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
         try (DataPanel panel = DataPanel.read(input)) {
@@ -82,24 +84,38 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params()).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
             ClusterBy cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
             if (out != null) write(cb);
+            Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
         }
         return 0;
     }
 
-    private Map<String, Object> params() {
+    private Map<String, Object> params(Object kValue) {
         Map<String, Object> params = new LinkedHashMap<>(extra);
-        if (k != null) params.put("k", k);
+        if (kValue != null) params.put("k", kValue);
         if (seed != null) params.put("seed", seed);
         if (maxIter != null) params.put("max-iter", maxIter);
         if (tol != null) params.put("tol", tol);
         return params;
+    }
+
+    /** A positive integer or {@code auto}. */
+    static Object parseK(String text) {
+        String value = text.trim();
+        if (value.equalsIgnoreCase("auto")) return "auto";
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 1) return parsed;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ClusterbyException.BadOption("--k", "expected a positive integer or 'auto', got '" + text + "'");
     }
 
     private Map<String, Agg> parseAggregates() {
