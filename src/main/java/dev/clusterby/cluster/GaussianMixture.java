@@ -153,7 +153,7 @@ public final class GaussianMixture implements Clusterer {
 
         @Override
         public int[] predict(FloatMatrix points, ComputeBackend backend) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
                 eStep(points, responsibilities, backend, arena);
                 return argmax(responsibilities);
@@ -166,7 +166,7 @@ public final class GaussianMixture implements Clusterer {
 
         /** Posterior probabilities of the components, n×k row-major (rows sum to 1). */
         public float[] predictProba(FloatMatrix points, ComputeBackend backend) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
                 eStep(points, responsibilities, backend, arena);
                 return responsibilities.toArray();
@@ -180,7 +180,7 @@ public final class GaussianMixture implements Clusterer {
         /** The per-sample average log-likelihood of the points, as scikit-learn's {@code score}. */
         public double score(FloatMatrix points, ComputeBackend backend) {
             if (points.rows() == 0) throw new ClusterbyException.InvalidData("cannot score 0 rows");
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
                 return eStep(points, responsibilities, backend, arena) / points.rows();
             }
@@ -252,7 +252,7 @@ public final class GaussianMixture implements Clusterer {
         int n = data.rows(), d = data.cols();
         if (n == 0 || d == 0) throw new ClusterbyException.InvalidData("cannot fit a mixture to a " + n + "×" + d + " matrix");
         if (options.k > n) throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             double[] offset = columnMeans(data);
             FloatMatrix centred = centre(data, offset, arena);
             // Tied covariance needs the total scatter Σ xxᵀ, which no responsibilities change: one k=1 moments pass.

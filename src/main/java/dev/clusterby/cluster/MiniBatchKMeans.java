@@ -124,7 +124,7 @@ public final class MiniBatchKMeans implements Clusterer {
         int initSize = 3 * batch < k ? 3 * k : 3 * batch;
         initSize = Math.min(initSize, n);
         SplittableRandom random = new SplittableRandom(options.seed);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix centres = Segments.matrix(arena, k, d);
             FloatMatrix validation = gather(data, randomRows(random, n, initSize), arena);
             FloatMatrix subset = Segments.matrix(arena, initSize, d);
