@@ -21,7 +21,11 @@ import java.util.Set;
  */
 public final class Steering {
     /** A candidate this close (cosine) to one already chosen says the same thing: skipped. */
-    static final double NEAR_DUPLICATE = 0.9;
+    static final double NEAR_DUPLICATE = 0.97;
+    /** Discover stops at a phrase whose z-score is under this fraction of the best one's ... */
+    static final double RELATIVE_CUT = 0.5;
+    /** ... once it has at least this many. */
+    static final int MIN_PHRASES = 3;
 
     private Steering() {}
 
@@ -102,9 +106,11 @@ public final class Steering {
     }
 
     /**
-     * Discover: the {@code count} candidates most similar (cosine) to the instruction, skipping any within
-     * {@link #NEAR_DUPLICATE} of one already chosen and any made only of the instruction's own words (in "group by
-     * colour", "colour" names the attribute, not a value of it).
+     * Discover: up to {@code count} candidates most similar (cosine) to the instruction, best first. Skipped: any made
+     * only of the instruction's own words (in "group by colour", "colour" names the attribute, not a value of it), any
+     * within {@link #NEAR_DUPLICATE} cosine of a chosen one, and any containing or contained in a chosen one. The list
+     * ends early, after at least {@link #MIN_PHRASES}, at the first phrase whose z-score (over all candidates) is under
+     * {@link #RELATIVE_CUT} of the best one's.
      */
     public static List<String> discover(Encoder encoder, List<String> candidates, String instruction, int count,
                                         EmbeddingCache disk) {
@@ -135,18 +141,36 @@ public final class Steering {
             }
             score[i] = norm == 0 || tNorm == 0 ? Double.NEGATIVE_INFINITY : s / (Math.sqrt(norm) * tNorm);
         }
+        // Scores as z-scores over all candidates, so the cut below means the same for encoders whose cosines
+        // crowd near 0.7 (bge) and ones that spread them out (MiniLM).
+        double mean = 0, square = 0;
+        for (double v : score) {
+            mean += v;
+            square += v * v;
+        }
+        mean /= m;
+        double spread = Math.sqrt(Math.max(square / m - mean * mean, 1e-12));
         int[] ranked = TopK.largest(score, m);
         List<Integer> chosen = new ArrayList<>();
+        double top = Double.NaN;
         for (int i : ranked) {
             if (chosen.size() == count) break;
             if (own.containsAll(List.of(candidates.get(i).toLowerCase(Locale.ROOT).split(" ")))) continue;
+            double z = (score[i] - mean) / spread;
+            // Values of the attribute stand out together; once a phrase scores under half the best, it is about
+            // something else (the items' other attributes), and would only add their directions.
+            if (chosen.size() >= MIN_PHRASES && z < RELATIVE_CUT * top) break;
             List<String> words = List.of(candidates.get(i).split(" "));
             boolean duplicate = false;
-            // "red circle" after "red" adds a second attribute (the shape), not a new value: skipped too.
+            // "red circle" after "red" adds a second attribute (the shape), and "dark skin" after "dark skin tone"
+            // repeats a value: a phrase containing or contained in a chosen one is skipped too.
             for (int c : chosen) {
-                duplicate |= cosine(vectors, i, c) > NEAR_DUPLICATE || words.containsAll(List.of(candidates.get(c).split(" ")));
+                List<String> other = List.of(candidates.get(c).split(" "));
+                duplicate |= cosine(vectors, i, c) > NEAR_DUPLICATE || words.containsAll(other) || other.containsAll(words);
             }
-            if (!duplicate) chosen.add(i);
+            if (duplicate) continue;
+            if (chosen.isEmpty()) top = z;
+            chosen.add(i);
         }
         return chosen.stream().map(candidates::get).toList();
     }
