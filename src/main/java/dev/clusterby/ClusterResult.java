@@ -14,10 +14,18 @@ import dev.clusterby.cluster.Clusterer;
  * @param embeddedCached   rows served from the panel's hidden column or the disk cache
  * @param backend          the compute backend that ran the kernels
  * @param fitSeconds       wall time of the fit alone
+ * @param instructionReport what an instruction did (method, chosen phrases or dimensions), or null without one
  */
 public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder,
                             String embeddingColumn, int embeddedComputed, int embeddedCached, String backend,
-                            double fitSeconds) {
+                            double fitSeconds, InstructionReport instructionReport) {
+
+    /** A result of a clustering without an instruction. */
+    public ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder, String embeddingColumn,
+                         int embeddedComputed, int embeddedCached, String backend, double fitSeconds) {
+        this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds, null);
+    }
+
     public int k() {
         return model.k();
     }

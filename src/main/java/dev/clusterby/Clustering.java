@@ -4,7 +4,9 @@ import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.cluster.Clusterers;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.compute.FloatMatrix;
 
+import java.lang.foreign.Arena;
 import java.util.Map;
 
 /**
@@ -45,10 +47,22 @@ public final class Clustering {
         Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
+        if (spec.instruction() != null) Instructions.check(column, spec.instruction());
         ComputeBackend backend = ComputeBackends.select(spec.backend());
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.cacheDir(), spec.progress())) {
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.cacheDir(), spec.progress());
+             Arena views = Arena.ofShared()) {
+            FloatMatrix data = embedding.tensor().matrix();
+            InstructionReport report = null;
+            if (spec.instruction() != null) {
+                // The view is derived from the cached embedding, so an instruction never re-encodes the column.
+                Instructions.Applied applied = Instructions.apply(column, data, spec, backend, views);
+                if (applied != null) {
+                    data = applied.view();
+                    report = applied.report();
+                }
+            }
             long start = System.nanoTime();
-            Clusterer.Fitted model = clusterer.fit(embedding.tensor().matrix(), backend);
+            Clusterer.Fitted model = clusterer.fit(data, backend);
             double seconds = (System.nanoTime() - start) / 1e9;
             int[] labels = model.labels();
             if (labels.length != column.size()) {
@@ -56,7 +70,7 @@ public final class Clustering {
                         + " labels for " + column.size() + " rows");
             }
             return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
-                    embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds);
+                    embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds, report);
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
 import dev.clusterby.ColumnType;
+import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
+import dev.clusterby.Instruction;
 import dev.clusterby.io.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,6 +70,27 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Embedding cache folder.")
     Path cacheDir;
 
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "What to group by, in words, e.g. \"group by colour\".")
+    String instruction;
+
+    @Option(names = "--template", paramLabel = "TEXT", description = "A prompt with {} filled by each of --values, e.g. \"photo with a {} background\".")
+    String template;
+
+    @Option(names = "--values", paramLabel = "A,B,…", split = ",", description = "Values for --template.")
+    List<String> values;
+
+    @Option(names = "--top-k", paramLabel = "N", description = "Dimensions kept by --instruct-method mask (default 50).")
+    Integer topK;
+
+    @Option(names = "--instruct-method", paramLabel = "M", description = "mask, subspace or discover (default: subspace with --values, else discover).")
+    String instructMethod;
+
+    @Option(names = "--mask-similarity", paramLabel = "S", description = "For mask: dot (mask = largest |t_j|) or cosine (default).")
+    String maskSimilarity;
+
+    @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
+    String crop;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -84,7 +107,8 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
+                    .withInstruction(instruction());
             ClusterBy cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
@@ -92,8 +116,32 @@ final class ClusterCommand implements Callable<Integer> {
             if (out != null) write(cb);
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
+            if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
         }
         return 0;
+    }
+
+    /** The instruction options as one Instruction, or null when none is given; misfits fail naming the option. */
+    private Instruction instruction() {
+        boolean any = instruction != null || template != null || values != null || topK != null
+                || instructMethod != null || maskSimilarity != null || crop != null;
+        if (!any) return null;
+        if (values != null && template == null) {
+            throw new ClusterbyException.BadOption("--values", "needs --template with {} where each value goes");
+        }
+        if (instruction == null && template == null && crop == null) {
+            throw new ClusterbyException.BadOption(topK != null ? "--top-k" : instructMethod != null ? "--instruct-method" : "--mask-similarity",
+                    "needs --instruction (or --template with --values)");
+        }
+        Instruction result = instruction != null ? Instruction.text(instruction)
+                : template != null ? Instruction.template(template) : Instruction.crop(Crop.parse(crop));
+        if (template != null) result = result.withTemplate(template);
+        if (values != null) result = result.withValues(values);
+        if (crop != null) result = result.withCrop(Crop.parse(crop));
+        if (topK != null) result = result.withTopK(topK);
+        if (instructMethod != null) result = result.withMethod(instructMethod);
+        if (maskSimilarity != null) result = result.withMaskSimilarity(maskSimilarity);
+        return result;
     }
 
     private Map<String, Object> params(Object kValue) {

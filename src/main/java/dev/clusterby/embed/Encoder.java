@@ -1,5 +1,6 @@
 package dev.clusterby.embed;
 
+import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.FloatMatrix;
 
 import java.util.List;
@@ -25,6 +26,16 @@ public interface Encoder extends AutoCloseable {
      * The progress listener is told the number of rows done after each batch.
      */
     void encodeTexts(List<String> texts, FloatMatrix out, ProgressListener progress);
+
+    /**
+     * The encoder that embeds instruction texts into this encoder's space: itself for a text encoder, the text tower
+     * for a joint image-text model (CLIP overrides this). An image-only encoder has none and says so.
+     */
+    default Encoder textEncoderForInstructions() {
+        if (modality() == Modality.TEXT) return this;
+        throw new ClusterbyException.Unavailable("encoder '" + id() + "' reads images and has no text"
+                + " tower to embed instructions with; use a joint image-text encoder such as CLIP");
+    }
 
     @Override
     void close();

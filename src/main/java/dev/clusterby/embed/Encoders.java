@@ -232,6 +232,13 @@ public final class Encoders {
             EncoderStats.addRowsEncoded(texts.size());
         }
 
+        /** Counted too; the text tower belongs to the delegate, so closing the wrapper leaves it open. */
+        @Override
+        public Encoder textEncoderForInstructions() {
+            Encoder tower = delegate.textEncoderForInstructions();
+            return tower == delegate ? this : new CountingEncoder(tower, true);
+        }
+
         @Override
         public void close() {
             if (!shared) delegate.close();
