@@ -71,7 +71,7 @@ public final class Steering {
 
     /** The mask statistic on the backend's kernel, as a heap array. */
     static double[] meanAbsGradient(FloatMatrix items, float[] instruction, Similarity similarity, ComputeBackend backend) {
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Arena.ofShared()) {
             MemorySegment t = Segments.copyOf(scratch, instruction);
             MemorySegment out = Segments.doubles(scratch, items.cols());
             backend.meanAbsGradient(items, t, similarity, out);
@@ -119,7 +119,7 @@ public final class Steering {
                     + " has too little repeated text. Give values instead (--template, --values)");
         }
         float[] t = embed(encoder, instruction);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix vectors = embed(encoder, candidates, disk, arena);
             return choose(vectors, candidates, t, instruction, count);
         }

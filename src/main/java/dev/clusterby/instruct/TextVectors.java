@@ -36,7 +36,7 @@ final class TextVectors {
 
     /** One text's vector. */
     static float[] embed(Encoder encoder, String text) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             return embed(encoder, List.of(text), null, arena).toArray();
         }
     }
