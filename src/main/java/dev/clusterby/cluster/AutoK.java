@@ -112,4 +112,23 @@ public record AutoK(int kMin, int kMax) {
         for (String other : kNames) params.raw(other);
         return fallback;
     }
+
+    /** Validates a silhouette-driven search (k-means flavours): the sample size, and k-min ≥ 2 since k=1 has no silhouette. */
+    static void checkSilhouetteSearch(AutoK auto, int silhouetteSample) {
+        if (silhouetteSample < 2) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
+        }
+        if (auto != null && auto.kMin() < 2) {
+            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
+        }
+    }
+
+    /** The silhouette sample size from params; an error when given without k=auto. */
+    static int silhouetteSample(Params params, AutoK auto) {
+        int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
+        if (auto == null && params.has("silhouette-sample")) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
+        }
+        return sample;
+    }
 }

@@ -33,12 +33,7 @@ public final class KMeans implements Clusterer {
      * most {@code silhouetteSample} rows) and {@code options.k()} is ignored.
      */
     public KMeans(Options options, AutoK auto, int silhouetteSample) {
-        if (silhouetteSample < 2) {
-            throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
-        }
-        if (auto != null && auto.kMin() < 2) {
-            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
-        }
+        AutoK.checkSilhouetteSearch(auto, silhouetteSample);
         this.options = options;
         this.auto = auto;
         this.silhouetteSample = silhouetteSample;
@@ -46,10 +41,7 @@ public final class KMeans implements Clusterer {
 
     static KMeans fromParams(Params params) {
         AutoK auto = AutoK.fromParams(params, "k");
-        int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
-        if (auto == null && params.has("silhouette-sample")) {
-            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
-        }
+        int sample = AutoK.silhouetteSample(params, auto);
         return new KMeans(new Options(
                 auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
                 params.getInt("max-iter", params.getInt("maxIter", 300)),

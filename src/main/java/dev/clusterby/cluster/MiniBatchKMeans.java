@@ -37,12 +37,7 @@ public final class MiniBatchKMeans implements Clusterer {
 
     /** With {@code auto} non-null, k is chosen by the best silhouette over its range, as {@link KMeans} does. */
     public MiniBatchKMeans(Options options, AutoK auto, int silhouetteSample) {
-        if (silhouetteSample < 2) {
-            throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
-        }
-        if (auto != null && auto.kMin() < 2) {
-            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
-        }
+        AutoK.checkSilhouetteSearch(auto, silhouetteSample);
         this.options = options;
         this.auto = auto;
         this.silhouetteSample = silhouetteSample;
@@ -50,10 +45,7 @@ public final class MiniBatchKMeans implements Clusterer {
 
     static MiniBatchKMeans fromParams(Params params) {
         AutoK auto = AutoK.fromParams(params, "k");
-        int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
-        if (auto == null && params.has("silhouette-sample")) {
-            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
-        }
+        int sample = AutoK.silhouetteSample(params, auto);
         return new MiniBatchKMeans(new Options(
                 auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
                 params.getInt("batch-size", 1024),
