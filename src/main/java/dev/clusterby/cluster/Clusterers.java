@@ -15,6 +15,8 @@ public final class Clusterers {
 
     static {
         REGISTRY.put("kmeans", KMeans::fromParams);
+        REGISTRY.put("hierarchical", Agglomerative::fromParams);
+        REGISTRY.put("spectral", Spectral::fromParams);
         for (ClustererProvider provider : ServiceLoader.load(ClustererProvider.class)) {
             REGISTRY.putIfAbsent(provider.name().toLowerCase(Locale.ROOT), provider::create);
         }
