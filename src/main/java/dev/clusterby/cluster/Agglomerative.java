@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 import static dev.clusterby.compute.Segments.FLOAT;
 
@@ -193,9 +194,18 @@ public final class Agglomerative implements Clusterer {
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
         if (options.k > n) throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
         checkFinite(data);
-        List<Merge> merges = options.linkage == Linkage.SINGLE ? singleLinkage(data) : nnChain(data, options);
+        List<Merge> merges = switch (options.linkage) {
+            case SINGLE -> singleLinkage(data);
+            case WARD -> wardChain(data);
+            case COMPLETE, AVERAGE -> nnChain(data, options);
+        };
         int k = options.k != 0 ? options.k : clusters(merges, options.distanceThreshold);
         return new Model(cut(merges, n, k), k, options.linkage, merges);
+    }
+
+    /** The merges by the matrix form of the chain (Lance–Williams on condensed distances), for any linkage but single; tests compare ward's centroid form with it. */
+    static List<Merge> mergesWithMatrix(FloatMatrix data, Options options) {
+        return nnChain(data, options);
     }
 
     /** The bytes the condensed distance matrix of n points takes. */
@@ -361,6 +371,162 @@ public final class Agglomerative implements Clusterer {
         return root;
     }
 
+    // ---- ward: nearest-neighbour chain on centroids, no distance matrix ----
+
+    /** Scans with fewer active slots × dimensions than this run on one thread. */
+    private static final int PARALLEL_SCAN_WORK = 1 << 18;
+
+    /**
+     * Ward's distance needs only centroids and sizes: {@code d²(A, B) = 2|A||B|/(|A|+|B|) ‖c_A − c_B‖²} (scipy's
+     * scale, so two points are at their Euclidean distance). The chain scans the active centroids, kept
+     * transposed so the squared differences are a vectorisable loop over d; merged-away slots are skipped and
+     * compacted away (order kept) once half are dead. Same merges and tie-breaking (lowest index) as the
+     * Lance–Williams form on a matrix, in O(n²d) time and O(nd) memory.
+     */
+    private static List<Merge> wardChain(FloatMatrix data) {
+        int n = data.rows(), d = data.cols();
+        if (n == 1) return List.of();
+        // Slot s holds cluster id[s]; slots stay in increasing id order, so scans break ties as scipy does.
+        float[][] ct = new float[d][n];
+        double[][] centroid = new double[n][];
+        for (int i = 0; i < n; i++) {
+            centroid[i] = new double[d];
+            for (int k = 0; k < d; k++) {
+                float v = data.get(i, k);
+                ct[k][i] = v;
+                centroid[i][k] = v;
+            }
+        }
+        int[] id = new int[n], slotOf = new int[n], size = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = i;
+            slotOf[i] = i;
+            size[i] = 1;
+        }
+        int slots = n, dead = 0;
+        float[] acc = new float[n];
+        int[] chain = new int[n];
+        int chainLength = 0;
+        double[][] raw = new double[n - 1][];
+        int first = 0;
+        for (int step = 0; step < n - 1; step++) {
+            if (chainLength == 0) {
+                while (size[id[first]] == 0) first++;
+                chain[chainLength++] = id[first];
+            }
+            int x, y;
+            double best;
+            while (true) {
+                x = chain[chainLength - 1];
+                y = chainLength > 1 ? chain[chainLength - 2] : -1;
+                long found = nearestWard(ct, acc, id, size, slots, n, d, slotOf[x], size[x]);
+                int candidate = id[(int) (found >>> 32)];
+                float candidateDistance = Float.intBitsToFloat((int) found);
+                if (y >= 0) {
+                    double dy = wardSquared(ct, n, d, slotOf[x], slotOf[y], size[x], size[y]);
+                    // Keep the previous link unless something is strictly nearer (scipy's rule).
+                    if (!(candidateDistance < dy) || candidate == y) {
+                        best = dy;
+                        break;
+                    }
+                }
+                best = candidateDistance;
+                chain[chainLength++] = candidate;
+            }
+            chainLength -= 2;
+            if (x > y) {
+                int t = x;
+                x = y;
+                y = t;
+            }
+            int nx = size[x], ny = size[y];
+            raw[step] = new double[] {x, y, best, nx + ny};
+            double[] cx = centroid[x], cy = centroid[y];
+            int sy = slotOf[y];
+            for (int k = 0; k < d; k++) {
+                cy[k] = (nx * cx[k] + ny * cy[k]) / (nx + ny);
+                ct[k][sy] = (float) cy[k];
+            }
+            centroid[x] = null;
+            size[x] = 0;
+            size[y] = nx + ny;
+            if (++dead * 2 > slots && slots > 64) {
+                int to = 0;
+                for (int s = 0; s < slots; s++) {
+                    if (size[id[s]] == 0) continue;
+                    if (to != s) for (int k = 0; k < d; k++) ct[k][to] = ct[k][s];
+                    id[to] = id[s];
+                    slotOf[id[to]] = to;
+                    to++;
+                }
+                slots = to;
+                dead = 0;
+                first = 0;
+            }
+        }
+        return label(raw, n, true);
+    }
+
+    /** The exact ward quantity between two slots, in double: what the chain compares a kept link with. */
+    private static float wardSquared(float[][] ct, int n, int d, int a, int b, int na, int nb) {
+        float sum = 0;
+        for (int k = 0; k < d; k++) {
+            float diff = ct[k][a] - ct[k][b];
+            sum += diff * diff;
+        }
+        return (float) (2.0 * na * nb / (na + nb)) * sum;
+    }
+
+    /** The active slot nearest to slot sx by ward distance (lowest slot on ties), packed as slot << 32 | float bits. */
+    private static long nearestWard(float[][] ct, float[] acc, int[] id, int[] size, int slots, int n, int d, int sx, int nx) {
+        if ((long) slots * d < PARALLEL_SCAN_WORK) return nearestWard(ct, acc, id, size, 0, slots, n, d, sx, nx);
+        int parts = Math.min(Runtime.getRuntime().availableProcessors(), 8);
+        int chunk = (slots + parts - 1) / parts;
+        return IntStream.range(0, parts).parallel()
+                .mapToLong(p -> nearestWard(ct, acc, id, size, p * chunk, Math.min(slots, (p + 1) * chunk), n, d, sx, nx))
+                .reduce(Long.MAX_VALUE, Agglomerative::nearer);
+    }
+
+    private static long nearer(long a, long b) {
+        if (a == Long.MAX_VALUE) return b;
+        if (b == Long.MAX_VALUE) return a;
+        float da = Float.intBitsToFloat((int) a), db = Float.intBitsToFloat((int) b);
+        if (da < db) return a;
+        if (db < da) return b;
+        return (a >>> 32) <= (b >>> 32) ? a : b;
+    }
+
+    private static long nearestWard(float[][] ct, float[] acc, int[] id, int[] size, int from, int to, int n, int d,
+                                    int sx, int nx) {
+        if (from >= to) return Long.MAX_VALUE;
+        Arrays.fill(acc, from, to, 0f);
+        // Blocks of slots keep acc in L1 across the d passes; acc[s] and ct[k][s] share the index, so it vectorises.
+        for (int b0 = from; b0 < to; b0 += 2048) {
+            int b1 = Math.min(to, b0 + 2048);
+            for (int k = 0; k < d; k++) {
+                float[] row = ct[k];
+                float a = row[sx];
+                for (int s = b0; s < b1; s++) {
+                    float diff = a - row[s];
+                    acc[s] += diff * diff;
+                }
+            }
+        }
+        int bestSlot = -1;
+        float best = Float.POSITIVE_INFINITY;
+        for (int s = from; s < to; s++) {
+            int ns = size[id[s]];
+            if (ns == 0 || s == sx) continue;
+            float value = (float) (2.0 * nx * ns / (nx + ns)) * acc[s];
+            if (value < best) {
+                best = value;
+                bestSlot = s;
+            }
+        }
+        if (bestSlot < 0) return Long.MAX_VALUE;
+        return ((long) bestSlot << 32) | (Float.floatToRawIntBits(best) & 0xffffffffL);
+    }
+
     // ---- single linkage: Prim's minimum spanning tree, distances on the fly ----
 
     /**
@@ -373,14 +539,11 @@ public final class Agglomerative implements Clusterer {
         int n = data.rows(), d = data.cols();
         if (n == 1) return List.of();
         float[] x = data.toArray();
-        float[] xt = new float[Math.max(1, n * d)];
+        float[][] xt = PairwiseDistances.transpose(x, n, d);
         float[] pointNorms = new float[n];
         for (int i = 0; i < n; i++) {
             double norm = 0;
-            for (int k = 0; k < d; k++) {
-                xt[k * n + i] = x[i * d + k];
-                norm += (double) x[i * d + k] * x[i * d + k];
-            }
+            for (int k = 0; k < d; k++) norm += (double) x[i * d + k] * x[i * d + k];
             pointNorms[i] = (float) norm;
         }
         float[] norms = pointNorms.clone();
@@ -396,10 +559,13 @@ public final class Agglomerative implements Clusterer {
         remove(0, id, best, norms, xt, n, d, remaining--);
         for (int step = 0; step < n - 1; step++) {
             Arrays.fill(dot, 0, remaining, 0f);
-            for (int k = 0; k < d; k++) {
-                float a = x[current * d + k];
-                int o = k * n;
-                for (int s = 0; s < remaining; s++) dot[s] += a * xt[o + s];
+            for (int b0 = 0; b0 < remaining; b0 += 2048) {
+                int b1 = Math.min(remaining, b0 + 2048);
+                for (int k = 0; k < d; k++) {
+                    float a = x[current * d + k];
+                    float[] row = xt[k];
+                    for (int s = b0; s < b1; s++) dot[s] += a * row[s];
+                }
             }
             float nc = pointNorms[current];
             int bestSlot = 0;
@@ -422,12 +588,12 @@ public final class Agglomerative implements Clusterer {
     }
 
     /** Moves the last outside slot into {@code slot} (norms travel with the slots too). */
-    private static void remove(int slot, int[] id, float[] best, float[] norms, float[] xt, int n, int d, int remaining) {
+    private static void remove(int slot, int[] id, float[] best, float[] norms, float[][] xt, int n, int d, int remaining) {
         int last = remaining - 1;
         id[slot] = id[last];
         best[slot] = best[last];
         norms[slot] = norms[last];
-        for (int k = 0; k < d; k++) xt[k * n + slot] = xt[k * n + last];
+        for (int k = 0; k < d; k++) xt[k][slot] = xt[k][last];
     }
 
     // ---- cutting ----
