@@ -20,15 +20,20 @@ import static dev.clusterby.compute.Segments.FLOAT;
  * scikit-learn's labels and {@code distances_}.
  *
  * <ul>
- *   <li>{@code ward}, {@code complete}, {@code average}: the nearest-neighbour chain algorithm with Lance–Williams
- *   updates on a condensed float32 distance matrix, O(n²) time. The matrix takes n(n−1)/2 × 4 bytes off-heap:
- *   10k points 200 MB, 20k points 800 MB, 50k points 5 GB. Beyond {@link Options#maxBytes()} (default: 4 GiB or
- *   half the physical memory, whichever is smaller) the fit fails with a message naming the alternatives.</li>
+ *   <li>{@code ward}: the nearest-neighbour chain on cluster centroids and sizes, O(n²d) time, O(nd) memory, no
+ *   size limit (20k×50 in seconds).</li>
+ *   <li>{@code complete}, {@code average}: the nearest-neighbour chain with Lance–Williams updates on a condensed
+ *   float32 distance matrix (a blocked matrix product, off-heap with long indexing), O(n²) time after the O(n²d)
+ *   distances. The matrix takes n(n−1)/2 × 4 bytes: 10k points 200 MB, 20k points 800 MB, 50k points 5 GB.
+ *   Beyond {@link Options#maxBytes()} (default: 4 GiB or half the physical memory, whichever is smaller) the
+ *   fit fails with a message naming n, the bytes and the alternatives.</li>
  *   <li>{@code single}: a minimum spanning tree by Prim's algorithm with distances computed on the fly:
  *   O(n²d) time, O(n) memory, no size limit.</li>
  * </ul>
- * Ward heights are those scipy and scikit-learn report: {@code sqrt(2·Δ(sum of squares))}, the Lance–Williams
- * ward update applied to squared distances, then the square root.
+ * Ward heights are those scipy and scikit-learn report: {@code sqrt(2|A||B|/(|A|+|B|))·‖c_A − c_B‖}, which equals
+ * the Lance–Williams ward update on squared distances, square-rooted. Merges are sorted by height and numbered
+ * as scipy does (points 0..n−1, merge i creates cluster n+i). Labels are deterministic: clusters are numbered
+ * by their lowest point.
  */
 public final class Agglomerative implements Clusterer {
     private final Options options;
@@ -558,33 +563,43 @@ public final class Agglomerative implements Clusterer {
         int current = 0;
         remove(0, id, best, norms, xt, n, d, remaining--);
         for (int step = 0; step < n - 1; step++) {
-            Arrays.fill(dot, 0, remaining, 0f);
-            for (int b0 = 0; b0 < remaining; b0 += 2048) {
-                int b1 = Math.min(remaining, b0 + 2048);
-                for (int k = 0; k < d; k++) {
-                    float a = x[current * d + k];
-                    float[] row = xt[k];
-                    for (int s = b0; s < b1; s++) dot[s] += a * row[s];
-                }
-            }
-            float nc = pointNorms[current];
-            int bestSlot = 0;
-            float bestValue = Float.POSITIVE_INFINITY;
-            for (int s = 0; s < remaining; s++) {
-                float value = Math.max(0f, nc + norms[s] - 2f * dot[s]);
-                if (value < best[s]) best[s] = value;
-                // Ties go to the lower point id, as scipy's scan in index order does.
-                if (best[s] < bestValue || (best[s] == bestValue && id[s] < id[bestSlot])) {
-                    bestValue = best[s];
-                    bestSlot = s;
-                }
-            }
+            int bestSlot = primStep(x, xt, current, d, pointNorms[current], norms, best, id, dot, remaining);
+            float bestValue = best[bestSlot];
             int next = id[bestSlot];
             raw[step] = new double[] {current, next, Math.sqrt(bestValue), 0};
             remove(bestSlot, id, best, norms, xt, n, d, remaining--);
             current = next;
         }
         return label(raw, n, false);
+    }
+
+    /**
+     * Lowers each outside point's distance to the tree by the newest tree point and returns the slot of the
+     * nearest (lowest id on ties, as scipy's scan in index order). A method of its own so that it is compiled
+     * normally rather than on-stack-replaced inside the long outer loop.
+     */
+    private static int primStep(float[] x, float[][] xt, int current, int d, float nc, float[] norms, float[] best, int[] id,
+                                float[] dot, int remaining) {
+        Arrays.fill(dot, 0, remaining, 0f);
+        for (int b0 = 0; b0 < remaining; b0 += 2048) {
+            int b1 = Math.min(remaining, b0 + 2048);
+            for (int k = 0; k < d; k++) {
+                float a = x[current * d + k];
+                float[] row = xt[k];
+                for (int s = b0; s < b1; s++) dot[s] += a * row[s];
+            }
+        }
+        int bestSlot = 0;
+        float bestValue = Float.POSITIVE_INFINITY;
+        for (int s = 0; s < remaining; s++) {
+            float value = Math.max(0f, nc + norms[s] - 2f * dot[s]);
+            if (value < best[s]) best[s] = value;
+            if (best[s] < bestValue || (best[s] == bestValue && id[s] < id[bestSlot])) {
+                bestValue = best[s];
+                bestSlot = s;
+            }
+        }
+        return bestSlot;
     }
 
     /** Moves the last outside slot into {@code slot} (norms travel with the slots too). */

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * components first, which removes the repeated eigenvalue 1 that graph Laplacians have.
  */
 final class SymmetricEigen {
-    static final int DENSE_LIMIT = 512;
+    static final int DENSE_LIMIT = 128;
 
     private SymmetricEigen() {}
 
