@@ -17,6 +17,8 @@ public final class Clusterers {
         REGISTRY.put("kmeans", KMeans::fromParams);
         REGISTRY.put("minibatch-kmeans", MiniBatchKMeans::fromParams);
         REGISTRY.put("gmm", GaussianMixture::fromParams);
+        REGISTRY.put("hierarchical", Agglomerative::fromParams);
+        REGISTRY.put("spectral", Spectral::fromParams);
         for (ClustererProvider provider : ServiceLoader.load(ClustererProvider.class)) {
             REGISTRY.putIfAbsent(provider.name().toLowerCase(Locale.ROOT), provider::create);
         }
