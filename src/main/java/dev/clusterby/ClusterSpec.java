@@ -18,9 +18,10 @@ import java.util.Map;
  * @param backend   a compute backend name, or {@code auto}
  * @param cacheDir  the embedding cache folder, or null for the default
  * @param progress  told how many rows are embedded, batch by batch
+ * @param crop      a box cut from every image before embedding, or null (image columns only)
  */
 public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
-                          Path cacheDir, Encoder.ProgressListener progress) {
+                          Path cacheDir, Encoder.ProgressListener progress, Crop crop) {
 
     public ClusterSpec {
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
@@ -30,24 +31,30 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
         progress = progress == null ? Encoder.ProgressListener.NONE : progress;
     }
 
+    /** Without a crop. */
+    public ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
+                       Path cacheDir, Encoder.ProgressListener progress) {
+        this(method, clusterer, encoder, params, backend, cacheDir, progress, null);
+    }
+
     public static ClusterSpec defaults() {
         return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null);
     }
 
     public ClusterSpec withMethod(String newMethod) {
-        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress);
+        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress, crop);
     }
 
     public ClusterSpec withClusterer(Clusterer custom) {
-        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress);
+        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress, crop);
     }
 
     public ClusterSpec withEncoder(String newEncoder) {
-        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress);
+        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress, crop);
     }
 
     public ClusterSpec withParams(Map<String, ?> newParams) {
-        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress);
+        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, crop);
     }
 
     /** Adds or replaces one parameter. */
@@ -58,14 +65,19 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
     }
 
     public ClusterSpec withBackend(String newBackend) {
-        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress);
+        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress, crop);
     }
 
     public ClusterSpec withCacheDir(Path dir) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress);
+        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress, crop);
+    }
+
+    /** Cuts this box out of every image before embedding; null for none. */
+    public ClusterSpec withCrop(Crop box) {
+        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, progress, box);
     }
 
     public ClusterSpec withProgress(Encoder.ProgressListener listener) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener);
+        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener, crop);
     }
 }

@@ -4,6 +4,7 @@ import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.cluster.Clusterers;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.compute.FloatMatrix;
 
 import java.util.Map;
 
@@ -41,22 +42,46 @@ public final class Clustering {
         }
     }
 
+    /** The rows without errors, or null when every row is good. */
+    private static int[] goodRows(int rows, java.util.SortedMap<Integer, String> errors) {
+        if (errors.isEmpty()) return null;
+        int[] good = new int[rows - errors.size()];
+        for (int row = 0, g = 0; row < rows; row++) if (!errors.containsKey(row)) good[g++] = row;
+        return good;
+    }
+
     private static ClusterResult run(DataPanel panel, Column column, ClusterSpec spec) {
         Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
         ComputeBackend backend = ComputeBackends.select(spec.backend());
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.cacheDir(), spec.progress())) {
-            long start = System.nanoTime();
-            Clusterer.Fitted model = clusterer.fit(embedding.tensor().matrix(), backend);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            int[] labels = model.labels();
-            if (labels.length != column.size()) {
-                throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
-                        + " labels for " + column.size() + " rows");
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.crop(), spec.cacheDir(), spec.progress())) {
+            int[] good = goodRows(column.size(), embedding.errors());
+            // Clusterers see only the rows that were embedded; the others get label -1.
+            TensorColumn points = good == null ? null : embedding.tensor().take(good);
+            try {
+                if (good != null) checkKBeforeEmbedding(spec, good.length);
+                FloatMatrix matrix = points == null ? embedding.tensor().matrix() : points.matrix();
+                long start = System.nanoTime();
+                Clusterer.Fitted model = clusterer.fit(matrix, backend);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int[] labels = model.labels();
+                if (labels.length != matrix.rows()) {
+                    throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
+                            + " labels for " + matrix.rows() + " rows");
+                }
+                if (good != null) {
+                    int[] all = new int[column.size()];
+                    java.util.Arrays.fill(all, -1);
+                    for (int i = 0; i < good.length; i++) all[good[i]] = labels[i];
+                    labels = all;
+                }
+                return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
+                        embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
+                        embedding.errors());
+            } finally {
+                if (points != null) points.close();
             }
-            return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
-                    embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds);
         }
     }
 }
