@@ -5,6 +5,7 @@ import dev.clusterby.ClusterBy;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
+import dev.clusterby.Crop;
 import dev.clusterby.ColumnType;
 import dev.clusterby.DataPanel;
 import dev.clusterby.io.Npy;
@@ -67,6 +68,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Embedding cache folder.")
     Path cacheDir;
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto (CUDA when the GPU build and a GPU are there), cpu, cuda.")
+    String device;
+
+    @Option(names = "--crop", paramLabel = "L,T,R,B", description = "Cut this box from every image before embedding: pixels, or fractions when all are at most 1.")
+    String crop;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -75,6 +82,7 @@ final class ClusterCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
+        Devices.apply(device);
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);
@@ -82,7 +90,8 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params()).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(params()).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
+                    .withCrop(crop == null ? null : Crop.parse(crop));
             ClusterBy cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);

@@ -44,7 +44,7 @@ final class ClassicImageEncoder implements Encoder {
 
         /** Chosen on Fashion-MNIST (benchmarks/RESULTS-images.md). */
         static Options defaults() {
-            return new Options(28, 4, 9, 2, 7, 1.0, 0.25, 0.25, 0.5, 64, 0.5);
+            return new Options(28, 7, 9, 2, 7, 1.0, 0.25, 0.25, 0.5, 32, 0.75);
         }
 
         int cells() {

@@ -77,7 +77,7 @@ public final class ImageFeatureTuning {
             double ari = 0, nmi = 0;
             long[] seeds = {42, 1, 2};
             for (long seed : seeds) {
-                int[] labels = new KMeans(new KMeans.Options(10, 300, 1e-4, seed, 3, spherical))
+                int[] labels = new KMeans(new KMeans.Options(10, 300, 1e-4, seed, Integer.getInteger("ninit", 3), spherical))
                         .fit(new FloatMatrix(seg, n, d), ComputeBackends.select("auto")).labels();
                 double a = Metrics.adjustedRandIndex(truth, labels), m = Metrics.normalizedMutualInfo(truth, labels);
                 ari += a / seeds.length;
