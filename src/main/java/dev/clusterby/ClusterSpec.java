@@ -18,10 +18,10 @@ import java.util.Map;
  * @param backend   a compute backend name, or {@code auto}
  * @param cacheDir  the embedding cache folder, or null for the default
  * @param progress  told how many rows are embedded, batch by batch
- * @param crop      a box cut from every image before embedding, or null (image columns only)
+ * @param instruction what to group by, in words (see {@link Instruction}), or null to cluster the plain embedding
  */
 public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
-                          Path cacheDir, Encoder.ProgressListener progress, Crop crop) {
+                          Path cacheDir, Encoder.ProgressListener progress, Instruction instruction) {
 
     public ClusterSpec {
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
@@ -29,32 +29,27 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
         params = Map.copyOf(params == null ? Map.of() : params);
         backend = backend == null ? "auto" : backend;
         progress = progress == null ? Encoder.ProgressListener.NONE : progress;
-    }
-
-    /** Without a crop. */
-    public ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
-                       Path cacheDir, Encoder.ProgressListener progress) {
-        this(method, clusterer, encoder, params, backend, cacheDir, progress, null);
+        if (instruction != null) instruction.effectiveMethod();
     }
 
     public static ClusterSpec defaults() {
-        return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null);
+        return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null, null);
     }
 
     public ClusterSpec withMethod(String newMethod) {
-        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress, crop);
+        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress, instruction);
     }
 
     public ClusterSpec withClusterer(Clusterer custom) {
-        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress, crop);
+        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress, instruction);
     }
 
     public ClusterSpec withEncoder(String newEncoder) {
-        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress, crop);
+        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress, instruction);
     }
 
     public ClusterSpec withParams(Map<String, ?> newParams) {
-        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, crop);
+        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, instruction);
     }
 
     /** Adds or replaces one parameter. */
@@ -65,19 +60,19 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
     }
 
     public ClusterSpec withBackend(String newBackend) {
-        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress, crop);
+        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress, instruction);
     }
 
     public ClusterSpec withCacheDir(Path dir) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress, crop);
-    }
-
-    /** Cuts this box out of every image before embedding; null for none. */
-    public ClusterSpec withCrop(Crop box) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, progress, box);
+        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress, instruction);
     }
 
     public ClusterSpec withProgress(Encoder.ProgressListener listener) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener, crop);
+        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener, instruction);
+    }
+
+    /** Steers the clustering by an instruction; null clusters the plain embedding. Fails if its parts do not fit together. */
+    public ClusterSpec withInstruction(Instruction newInstruction) {
+        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, progress, newInstruction);
     }
 }

@@ -6,6 +6,7 @@ import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
 
+import java.lang.foreign.Arena;
 import java.util.Map;
 
 /**
@@ -54,21 +55,34 @@ public final class Clustering {
         Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
+        if (spec.instruction() != null) Instructions.check(column, spec.instruction());
         ComputeBackend backend = ComputeBackends.select(spec.backend());
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.crop(), spec.cacheDir(), spec.progress())) {
+        Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, spec.cacheDir(), spec.progress());
+             Arena views = Arena.ofShared()) {
             int[] good = goodRows(column.size(), embedding.errors());
-            // Clusterers see only the rows that were embedded; the others get label -1.
+            // Clusterers (and instruction views) see only the rows that were embedded; the others get label -1.
             TensorColumn points = good == null ? null : embedding.tensor().take(good);
             try {
                 if (good != null) checkKBeforeEmbedding(spec, good.length);
-                FloatMatrix matrix = points == null ? embedding.tensor().matrix() : points.matrix();
+                FloatMatrix data = points == null ? embedding.tensor().matrix() : points.matrix();
+                int rows = data.rows();
+                InstructionReport report = null;
+                if (spec.instruction() != null) {
+                    // The view is derived from the cached embedding, so an instruction never re-encodes the column.
+                    Instructions.Applied applied = Instructions.apply(column, data, spec, backend, views);
+                    if (applied != null) {
+                        data = applied.view();
+                        report = applied.report();
+                    }
+                }
                 long start = System.nanoTime();
-                Clusterer.Fitted model = clusterer.fit(matrix, backend);
+                Clusterer.Fitted model = clusterer.fit(data, backend);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 int[] labels = model.labels();
-                if (labels.length != matrix.rows()) {
+                if (labels.length != rows) {
                     throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
-                            + " labels for " + matrix.rows() + " rows");
+                            + " labels for " + rows + " rows");
                 }
                 if (good != null) {
                     int[] all = new int[column.size()];
@@ -78,7 +92,7 @@ public final class Clustering {
                 }
                 return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
                         embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
-                        embedding.errors());
+                        report, embedding.errors());
             } finally {
                 if (points != null) points.close();
             }

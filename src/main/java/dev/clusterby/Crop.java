@@ -1,96 +1,92 @@
 package dev.clusterby;
 
-import java.awt.image.BufferedImage;
 import java.util.Locale;
 
 /**
- * A box cut out of every image before it is embedded, given by its left-top and right-bottom corners (the right and
- * bottom edges are exclusive, as in PIL's {@code crop}). When every coordinate is at most 1 they are fractions of the
- * width and height ({@code (0, 0.5)-(1, 1)} is the lower half); otherwise they are pixels. The crop is part of
- * the embedding cache key.
+ * A rectangle of an image to embed instead of the whole image: left-top {@code (x0, y0)} to right-bottom
+ * {@code (x1, y1)}, exclusive at the right and bottom. In pixels, or as fractions of the width and height in [0, 1]
+ * when {@code fractional} (so one crop fits images of different sizes). Image encoders apply it; its
+ * {@link #cacheKeyPart()} is part of every cache key of a cropped embedding, so a different crop is a miss.
  */
-public record Crop(double left, double top, double right, double bottom) {
+public record Crop(double x0, double y0, double x1, double y1, boolean fractional) {
 
     public Crop {
-        for (double v : new double[] {left, top, right, bottom}) {
-            if (!Double.isFinite(v) || v < 0) {
-                throw new ClusterbyException.BadOption("crop", "coordinates must be finite and ≥ 0, got " + describe(left, top, right, bottom));
-            }
-        }
-        if (right <= left || bottom <= top) {
-            throw new ClusterbyException.BadOption("crop", "the right-bottom corner must lie right of and below the left-top one, got "
-                    + describe(left, top, right, bottom));
-        }
-        boolean fractions = right <= 1 && bottom <= 1;
-        if (!fractions && (left != Math.rint(left) || top != Math.rint(top) || right != Math.rint(right) || bottom != Math.rint(bottom))) {
-            throw new ClusterbyException.BadOption("crop", describe(left, top, right, bottom)
-                    + " mixes fractions and pixels; give all four as fractions (≤ 1) or as whole pixels");
+        check("x0", x0, fractional);
+        check("y0", y0, fractional);
+        check("x1", x1, fractional);
+        check("y1", y1, fractional);
+        if (x1 <= x0 || y1 <= y0) {
+            throw new ClusterbyException.BadOption("crop", "the right-bottom corner (" + fmt(x1) + ", " + fmt(y1)
+                    + ") must lie right of and below the left-top corner (" + fmt(x0) + ", " + fmt(y0) + ")");
         }
     }
 
-    /** Meerkat's spelling: {@code lt} and {@code rb} as {x, y} pairs. */
-    public static Crop of(double[] lt, double[] rb) {
-        if (lt == null || rb == null || lt.length != 2 || rb.length != 2) {
-            throw new ClusterbyException.BadOption("crop", "lt and rb must each be an {x, y} pair");
+    private static void check(String name, double value, boolean fractional) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new ClusterbyException.BadOption("crop", name + " must be a finite number ≥ 0, got " + value);
         }
-        return new Crop(lt[0], lt[1], rb[0], rb[1]);
+        if (fractional && value > 1) {
+            throw new ClusterbyException.BadOption("crop", name + " is a fraction and must lie in [0, 1], got " + value);
+        }
+        if (!fractional && value != Math.rint(value)) {
+            throw new ClusterbyException.BadOption("crop", name + " is in pixels and must be a whole number, got " + value);
+        }
     }
 
-    /** Parses {@code "left,top,right,bottom"}, as the CLI's {@code --crop} takes it. */
+    /** A crop in pixels, left-top {@code (x0, y0)} to right-bottom {@code (x1, y1)}. */
+    public static Crop pixels(int x0, int y0, int x1, int y1) {
+        return new Crop(x0, y0, x1, y1, false);
+    }
+
+    /** A crop as fractions of the image's width and height, each in [0, 1]. */
+    public static Crop fractions(double x0, double y0, double x1, double y1) {
+        return new Crop(x0, y0, x1, y1, true);
+    }
+
+    /**
+     * Parses {@code x0,y0,x1,y1}: four whole numbers are pixels; any number with a decimal point makes all four
+     * fractions ({@code 0.25,0,0.75,1}).
+     */
     public static Crop parse(String text) {
-        String[] parts = text.split(",");
-        if (parts.length != 4) throw new ClusterbyException.BadOption("crop", "expected LEFT,TOP,RIGHT,BOTTOM, got '" + text + "'");
+        String[] parts = text == null ? new String[0] : text.split(",", -1);
+        if (parts.length != 4) {
+            throw new ClusterbyException.BadOption("crop", "expected x0,y0,x1,y1, got '" + text + "'");
+        }
         double[] v = new double[4];
+        boolean fractional = false;
         for (int i = 0; i < 4; i++) {
+            String part = parts[i].trim();
+            fractional |= part.contains(".") || part.contains("e") || part.contains("E");
             try {
-                v[i] = Double.parseDouble(parts[i].trim());
+                v[i] = Double.parseDouble(part);
             } catch (NumberFormatException e) {
-                throw new ClusterbyException.BadOption("crop", "'" + parts[i].trim() + "' in '" + text + "' is not a number");
+                throw new ClusterbyException.BadOption("crop", "'" + part + "' in '" + text + "' is not a number");
             }
         }
-        return new Crop(v[0], v[1], v[2], v[3]);
+        return new Crop(v[0], v[1], v[2], v[3], fractional);
     }
 
-    public boolean fractional() {
-        return right <= 1 && bottom <= 1;
-    }
-
-    /** The crop of one image; {@code where} names the image (row and path) in the error for a box outside it. */
-    public BufferedImage apply(BufferedImage image, String where) {
-        int w = image.getWidth(), h = image.getHeight();
-        int x0, y0, x1, y1;
-        if (fractional()) {
-            x0 = (int) Math.round(left * w);
-            y0 = (int) Math.round(top * h);
-            x1 = Math.max(x0 + 1, (int) Math.round(right * w));
-            y1 = Math.max(y0 + 1, (int) Math.round(bottom * h));
-        } else {
-            x0 = (int) left;
-            y0 = (int) top;
-            x1 = (int) right;
-            y1 = (int) bottom;
+    /** Pixel bounds on an image of that size, clamped to it: {x0, y0, x1, y1}. */
+    public int[] toPixels(int width, int height) {
+        if (!fractional) {
+            return new int[]{(int) Math.min(x0, width), (int) Math.min(y0, height),
+                    (int) Math.min(x1, width), (int) Math.min(y1, height)};
         }
-        if (x1 > w || y1 > h) {
-            throw new ClusterbyException.BadOption("crop", "box " + this + " lies outside " + where + ", which is " + w + "x" + h + " pixels");
-        }
-        return image.getSubimage(x0, y0, x1 - x0, y1 - y0);
+        return new int[]{(int) Math.floor(x0 * width), (int) Math.floor(y0 * height),
+                (int) Math.ceil(x1 * width), (int) Math.ceil(y1 * height)};
     }
 
-    /** The crop's part of a cache key. */
-    String key() {
-        return "crop" + describe(left, top, right, bottom);
+    /** A stable text for cache keys, such as {@code crop:px:500,400,600,450} or {@code crop:fr:0.25,0,0.75,1}. */
+    public String cacheKeyPart() {
+        return "crop:" + (fractional ? "fr:" : "px:") + fmt(x0) + "," + fmt(y0) + "," + fmt(x1) + "," + fmt(y1);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
     }
 
     @Override
     public String toString() {
-        return describe(left, top, right, bottom) + (fractional() ? " (fractions)" : " (pixels)");
-    }
-
-    private static String describe(double l, double t, double r, double b) {
-        return String.format(Locale.ROOT, "(%s,%s)-(%s,%s)", num(l), num(t), num(r), num(b));
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return cacheKeyPart().substring("crop:".length());
     }
 }

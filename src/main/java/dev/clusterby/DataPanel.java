@@ -260,6 +260,15 @@ public final class DataPanel implements AutoCloseable {
         return clusterBy(column, ClusterSpec.defaults().withMethod(method).withEncoder(encoder).withParams(params));
     }
 
+    /** Clusters rows by a column, steered by what the instruction says to group by (automatic encoder, k-means). */
+    public ClusterBy clusterBy(String column, Instruction instruction) {
+        return clusterBy(column, ClusterSpec.defaults().withInstruction(instruction));
+    }
+
+    public ClusterBy clusterBy(String column, String method, Instruction instruction, Map<String, ?> params) {
+        return clusterBy(column, ClusterSpec.defaults().withMethod(method).withParams(params).withInstruction(instruction));
+    }
+
     public ClusterBy clusterBy(String column, ClusterSpec spec) {
         checkOpen();
         return Clustering.clusterBy(this, column, spec);

@@ -162,8 +162,8 @@ final class Embeddings {
      */
     private static Resolved images(DataPanel panel, ImageColumn column, Encoder encoder, Crop crop, Path cacheDir,
                                    Encoder.ProgressListener progress) {
-        String hiddenName = encoder.id() + "(" + column.name() + (crop == null ? "" : " " + crop.key()) + ")";
-        String derivation = encoder.id() + "@" + encoder.version() + (crop == null ? "" : "|" + crop.key());
+        String hiddenName = encoder.id() + "(" + column.name() + (crop == null ? "" : " " + crop.cacheKeyPart()) + ")";
+        String derivation = encoder.id() + "@" + encoder.version() + (crop == null ? "" : "|" + crop.cacheKeyPart());
         String fingerprint = EmbeddingKeys.fingerprint(column, derivation);
         int n = column.size();
         if (panel != null) {
@@ -233,9 +233,23 @@ final class Embeddings {
                     // Decoders throw unchecked exceptions on some corrupt files; that is this image's problem alone.
                     throw new IOException(e.toString(), e);
                 }
-                return crop == null ? image : crop.apply(image, where);
+                return crop == null ? image : cropImage(crop, image, where);
             }
         };
+    }
+
+    /**
+     * The crop of one image. A pixel box reaching outside the image is a mistake in the crop, not in the image, so it
+     * stops the run with the row, path and size (Crop.toPixels would clamp it silently).
+     */
+    private static BufferedImage cropImage(Crop crop, BufferedImage image, String where) {
+        int w = image.getWidth(), h = image.getHeight();
+        if (!crop.fractional() && (crop.x1() > w || crop.y1() > h)) {
+            throw new ClusterbyException.BadOption("crop", "box " + crop + " lies outside " + where + ", which is "
+                    + w + "x" + h + " pixels");
+        }
+        int[] box = crop.toPixels(w, h);
+        return image.getSubimage(box[0], box[1], Math.max(1, box[2] - box[0]), Math.max(1, box[3] - box[1]));
     }
 
     /** The reason a row failed in an earlier run, found again by decoding just that row. */

@@ -65,7 +65,7 @@ class ClusterByImageTest {
     @Test
     void corruptImagesGetNoClusterAndTheRunGoesOn() {
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 0.5, 1)));
+            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             int[] labels = cb.labels().toIntArray(-2);
             StringColumn paths = panel.stringColumn("path");
             Set<Integer> bad = cb.errors().keySet();
@@ -93,14 +93,14 @@ class ClusterByImageTest {
             assertEquals(panel.size() - 2, cb.result().embeddedComputed());
 
             // Again on the same panel: the hidden column serves it, and the errors are still told.
-            ClusterBy again = panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 0.5, 1)));
+            ClusterBy again = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertEquals(0, again.result().embeddedComputed());
             assertEquals(bad, again.errors().keySet());
             assertArrayEquals(labels, again.labels().toIntArray(-2));
         }
         // A fresh panel: the disk cache serves it (failed rows are NaN there), errors found again.
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 0.5, 1)));
+            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertEquals(0, cb.result().embeddedComputed());
             assertEquals(panel.size(), cb.result().embeddedCached());
             assertEquals(2, cb.errors().size());
@@ -114,7 +114,7 @@ class ClusterByImageTest {
             // Without a crop the grey right half weighs in; with the left half only, vectors are the pure colours.
             Path own = tmp.resolve("cache-crops");
             ClusterBy whole = panel.clusterBy("image", clip(3).withCacheDir(own));
-            ClusterBy left = panel.clusterBy("image", clip(3).withCacheDir(own).withCrop(new Crop(0, 0, 0.5, 1)));
+            ClusterBy left = panel.clusterBy("image", clip(3).withCacheDir(own).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertNotEquals(whole.embeddingColumn(), left.embeddingColumn());
             assertEquals(panel.size() - 2, left.result().embeddedComputed(), "a crop is a new key, not a cache hit");
             TensorColumn wholeVectors = panel.tensorColumn(whole.embeddingColumn());
@@ -123,7 +123,7 @@ class ClusterByImageTest {
             assertFalse(Arrays.equals(wholeVectors.get(row), leftVectors.get(row)));
 
             // Pixels: the first 10×10 of every image is inside the left half.
-            ClusterBy pixels = panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 10, 10)));
+            ClusterBy pixels = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.pixels(0, 0, 10, 10))));
             assertEquals(2, pixels.errors().size());
         }
     }
@@ -138,20 +138,16 @@ class ClusterByImageTest {
     void aCropOutsideAnImageNamesTheRowPathAndSize() {
         try (DataPanel panel = DataPanel.read(folder)) {
             var e = assertThrows(ClusterbyException.BadOption.class,
-                    () -> panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 45, 30))));
+                    () -> panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.pixels(0, 0, 45, 30)))));
             assertTrue(e.getMessage().matches("(?s).*row \\d+ \\(.*\\.(png|jpg|bmp)\\).*which is 40x\\d+ pixels.*"), e.getMessage());
         }
-        assertThrows(ClusterbyException.BadOption.class, () -> new Crop(0.5, 0, 0.2, 1));
-        assertThrows(ClusterbyException.BadOption.class, () -> new Crop(0.5, 0, 20, 10));
-        assertEquals(new Crop(0, 0.5, 1, 1), Crop.of(new double[] {0, 0.5}, new double[] {1, 1}));
-        assertEquals(new Crop(1, 2, 30, 40), Crop.parse("1, 2, 30, 40"));
     }
 
     @Test
     void aTemplateThroughTheTextTowerFindsItsCluster() {
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withCrop(new Crop(0, 0, 0.5, 1)));
-            Encoder text = Encoders.clip(clipDir).instructionEncoder();
+            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            Encoder text = Encoders.clip(clipDir).textEncoderForInstructions();
             TensorColumn vectors = panel.tensorColumn(cb.embeddingColumn());
             StringColumn truth = panel.stringColumn("label");
             try (Arena arena = Arena.ofConfined()) {
@@ -173,6 +169,42 @@ class ClusterByImageTest {
                     }
                     assertEquals(truth.get(row), List.of("red", "green", "blue").get(best), "row " + row);
                 }
+            }
+        }
+    }
+
+    @Test
+    void instructionsOnImagesGoThroughTheTextTower() {
+        try (DataPanel panel = DataPanel.read(folder)) {
+            StringColumn truth = panel.stringColumn("label");
+            // Subspace of the three colour prompts, on the left halves: the clusters are the colours.
+            Instruction byColour = Instruction.template("a photo of a {} thing", "red", "green", "blue")
+                    .withCrop(Crop.fractions(0, 0, 0.5, 1));
+            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(byColour));
+            assertEquals("subspace", cb.result().instructionReport().method().name().toLowerCase());
+            assertTrue(cb.result().instructionReport().width() >= 2, cb.result().instructionReport().summary());
+            assertSameGroups(truth, cb.labels().toIntArray(-1));
+            assertEquals(2, cb.errors().size(), "bad images stay out of the instruction view too");
+
+            // A mask of the 3 dimensions the text "red" leans on most.
+            Instruction mask = Instruction.text("red").withMethod("mask").withTopK(3).withCrop(Crop.fractions(0, 0, 0.5, 1));
+            ClusterBy masked = panel.clusterBy("image", clip(3).withInstruction(mask));
+            assertEquals(3, masked.result().instructionReport().dims().size());
+            assertSameGroups(truth, masked.labels().toIntArray(-1));
+        }
+        // The classical encoder has no text tower, and says so.
+        try (DataPanel panel = DataPanel.read(folder)) {
+            var e = assertThrows(ClusterbyException.Unavailable.class, () -> panel.clusterBy("image", ClusterSpec.defaults()
+                    .withCacheDir(cache).withParam("k", 3).withInstruction(Instruction.text("group by colour"))));
+            assertTrue(e.getMessage().contains("hog-pca") && e.getMessage().contains("CLIP"), e.getMessage());
+        }
+    }
+
+    private static void assertSameGroups(StringColumn truth, int[] labels) {
+        for (int a = 0; a < labels.length; a++) {
+            for (int b = 0; b < labels.length; b++) {
+                if (labels[a] < 0 || labels[b] < 0) continue;
+                assertEquals(truth.get(a).equals(truth.get(b)), labels[a] == labels[b], "rows " + a + ", " + b);
             }
         }
     }

@@ -5,9 +5,10 @@ import dev.clusterby.ClusterBy;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
-import dev.clusterby.Crop;
 import dev.clusterby.ColumnType;
+import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
+import dev.clusterby.Instruction;
 import dev.clusterby.io.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +39,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "kmeans", description = "Clustering method (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--k", description = "Number of clusters (default: the method's; 8 for kmeans).")
-    Integer k;
+    @Option(names = "--k", description = "Number of clusters, or auto to choose it (kmeans: silhouette, gmm: BIC; "
+            + "range with --param k-min=… --param k-max=…). Default: the method's; 8 for kmeans.")
+    String k;
 
     @Option(names = "--encoder", defaultValue = "auto", description = "Encoder name, or auto for the column's modality.")
     String encoder;
@@ -71,7 +73,25 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto (CUDA when the GPU build and a GPU are there), cpu, cuda.")
     String device;
 
-    @Option(names = "--crop", paramLabel = "L,T,R,B", description = "Cut this box from every image before embedding: pixels, or fractions when all are at most 1.")
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "What to group by, in words, e.g. \"group by colour\".")
+    String instruction;
+
+    @Option(names = "--template", paramLabel = "TEXT", description = "A prompt with {} filled by each of --values, e.g. \"photo with a {} background\".")
+    String template;
+
+    @Option(names = "--values", paramLabel = "A,B,…", split = ",", description = "Values for --template.")
+    List<String> values;
+
+    @Option(names = "--top-k", paramLabel = "N", description = "Dimensions kept by --instruct-method mask (default 50).")
+    Integer topK;
+
+    @Option(names = "--instruct-method", paramLabel = "M", description = "mask, subspace or discover (default: subspace with --values, else discover).")
+    String instructMethod;
+
+    @Option(names = "--mask-similarity", paramLabel = "S", description = "For mask: dot (mask = largest |t_j|) or cosine (default).")
+    String maskSimilarity;
+
+    @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
     @Option(names = "--verbose", description = "Print stack traces on errors.")
@@ -80,6 +100,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+        Object kValue = k == null ? null : parseK(k); // before any reading or embedding
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
         Devices.apply(device);
@@ -90,25 +111,63 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params()).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
-                    .withCrop(crop == null ? null : Crop.parse(crop));
+                    .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
+                    .withInstruction(instruction());
             ClusterBy cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
             if (out != null) write(cb);
+            Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
+            if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
         }
         return 0;
     }
 
-    private Map<String, Object> params() {
+    /** The instruction options as one Instruction, or null when none is given; misfits fail naming the option. */
+    private Instruction instruction() {
+        boolean any = instruction != null || template != null || values != null || topK != null
+                || instructMethod != null || maskSimilarity != null || crop != null;
+        if (!any) return null;
+        if (values != null && template == null) {
+            throw new ClusterbyException.BadOption("--values", "needs --template with {} where each value goes");
+        }
+        if (instruction == null && template == null && crop == null) {
+            throw new ClusterbyException.BadOption(topK != null ? "--top-k" : instructMethod != null ? "--instruct-method" : "--mask-similarity",
+                    "needs --instruction (or --template with --values)");
+        }
+        Instruction result = instruction != null ? Instruction.text(instruction)
+                : template != null ? Instruction.template(template) : Instruction.crop(Crop.parse(crop));
+        if (template != null) result = result.withTemplate(template);
+        if (values != null) result = result.withValues(values);
+        if (crop != null) result = result.withCrop(Crop.parse(crop));
+        if (topK != null) result = result.withTopK(topK);
+        if (instructMethod != null) result = result.withMethod(instructMethod);
+        if (maskSimilarity != null) result = result.withMaskSimilarity(maskSimilarity);
+        return result;
+    }
+
+    private Map<String, Object> params(Object kValue) {
         Map<String, Object> params = new LinkedHashMap<>(extra);
-        if (k != null) params.put("k", k);
+        if (kValue != null) params.put("k", kValue);
         if (seed != null) params.put("seed", seed);
         if (maxIter != null) params.put("max-iter", maxIter);
         if (tol != null) params.put("tol", tol);
         return params;
+    }
+
+    /** A positive integer or {@code auto}. */
+    static Object parseK(String text) {
+        String value = text.trim();
+        if (value.equalsIgnoreCase("auto")) return "auto";
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 1) return parsed;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ClusterbyException.BadOption("--k", "expected a positive integer or 'auto', got '" + text + "'");
     }
 
     private Map<String, Agg> parseAggregates() {

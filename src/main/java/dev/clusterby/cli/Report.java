@@ -7,6 +7,7 @@ import dev.clusterby.DataPanel;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 
 /** The printed summary: per-cluster sizes and samples, and the two lines scripts parse. */
 final class Report {
@@ -29,6 +30,22 @@ final class Report {
             }
             out.println(line);
         }
+    }
+
+    /** One line when k was chosen automatically: {@code auto-k: criterion=silhouette chosen=3 scores=2:0.412,3:0.520}. */
+    static void autoK(PrintWriter out, ClusterResult result) {
+        Map<String, Object> diagnostics = result.model().diagnostics();
+        if (!(diagnostics.get("k-criterion") instanceof String criterion)) return;
+        StringBuilder scores = new StringBuilder();
+        if (diagnostics.get("k-scores") instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!scores.isEmpty()) scores.append(',');
+                double value = ((Number) entry.getValue()).doubleValue();
+                scores.append(entry.getKey()).append(':')
+                        .append(String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.1f" : "%.3f", value));
+            }
+        }
+        out.printf(Locale.ROOT, "auto-k: criterion=%s chosen=%d scores=%s%n", criterion, result.k(), scores);
     }
 
     /** The two lines scripts rely on. */

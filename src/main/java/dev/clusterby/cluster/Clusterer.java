@@ -35,5 +35,13 @@ public interface Clusterer {
         default int[] predict(FloatMatrix points, ComputeBackend backend) {
             throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot label new points");
         }
+
+        /**
+         * What else the fit found, for reports: for example {@code k-criterion} ("silhouette", "bic") and
+         * {@code k-scores} (a {@code Map<Integer, Double>} in increasing k) when k was chosen automatically.
+         */
+        default java.util.Map<String, Object> diagnostics() {
+            return java.util.Map.of();
+        }
     }
 }

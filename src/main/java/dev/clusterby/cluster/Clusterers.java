@@ -15,6 +15,8 @@ public final class Clusterers {
 
     static {
         REGISTRY.put("kmeans", KMeans::fromParams);
+        REGISTRY.put("minibatch-kmeans", MiniBatchKMeans::fromParams);
+        REGISTRY.put("gmm", GaussianMixture::fromParams);
         for (ClustererProvider provider : ServiceLoader.load(ClustererProvider.class)) {
             REGISTRY.putIfAbsent(provider.name().toLowerCase(Locale.ROOT), provider::create);
         }

@@ -7,6 +7,7 @@ import dev.clusterby.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static dev.clusterby.compute.Segments.DOUBLE;
@@ -20,19 +21,42 @@ import static dev.clusterby.compute.Segments.LONG;
  */
 public final class KMeans implements Clusterer {
     private final Options options;
+    private final AutoK auto;
+    private final int silhouetteSample;
 
     public KMeans(Options options) {
+        this(options, null, Silhouette.DEFAULT_SAMPLE);
+    }
+
+    /**
+     * With {@code auto} non-null, k is chosen by the best silhouette over its range (computed on a seeded sample of at
+     * most {@code silhouetteSample} rows) and {@code options.k()} is ignored.
+     */
+    public KMeans(Options options, AutoK auto, int silhouetteSample) {
+        if (silhouetteSample < 2) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
+        }
+        if (auto != null && auto.kMin() < 2) {
+            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
+        }
         this.options = options;
+        this.auto = auto;
+        this.silhouetteSample = silhouetteSample;
     }
 
     static KMeans fromParams(Params params) {
+        AutoK auto = AutoK.fromParams(params, "k");
+        int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
+        if (auto == null && params.has("silhouette-sample")) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
+        }
         return new KMeans(new Options(
-                params.getInt("k", 8),
+                auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
                 params.getInt("max-iter", params.getInt("maxIter", 300)),
                 params.getDouble("tol", 1e-4),
                 params.getLong("seed", 42),
                 params.getInt("n-init", params.getInt("nInit", 3)),
-                params.getBoolean("spherical", false)));
+                params.getBoolean("spherical", false)), auto, sample);
     }
 
     /**
@@ -54,17 +78,41 @@ public final class KMeans implements Clusterer {
         public static Options of(int k) {
             return new Options(k, 300, 1e-4, 42, 3, false);
         }
+
+        public Options withK(int newK) {
+            return new Options(newK, maxIter, tol, seed, nInit, spherical);
+        }
     }
 
-    /** A fitted k-means model: labels, k×d centroids, inertia (sum of squared distances), iterations of the best run. */
+    /**
+     * A fitted k-means model: labels, k×d centroids, inertia (sum of squared distances), iterations of the best run.
+     * {@code kCriterion} is {@code "silhouette"} when k was chosen automatically (else null), and {@code kScores} the
+     * silhouette of every k tried (else empty).
+     */
     public record Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
-                        boolean converged, boolean spherical) implements Fitted {
+                        boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores)
+            implements Fitted {
+
+        public Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
+                     boolean converged, boolean spherical) {
+            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, null, Map.of());
+        }
+
+        @Override
+        public Map<String, Object> diagnostics() {
+            return AutoK.diagnostics(kCriterion, kScores);
+        }
+
+        Model withKScores(String criterion, Map<Integer, Double> scores) {
+            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores);
+        }
+
         @Override
         public int[] predict(FloatMatrix points, ComputeBackend backend) {
             if (points.cols() != dimension) {
                 throw new ClusterbyException.InvalidData("points are " + points.cols() + "-d, the model is " + dimension + "-d");
             }
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 FloatMatrix c = new FloatMatrix(Segments.copyOf(arena, centroids), k, dimension);
                 MemorySegment labelsOut = Segments.ints(arena, points.rows());
                 MemorySegment best = Segments.floats(arena, points.rows());
@@ -82,7 +130,19 @@ public final class KMeans implements Clusterer {
 
     @Override
     public Model fit(FloatMatrix data, ComputeBackend backend) {
-        return fit(data, options, backend);
+        return auto == null ? fit(data, options, backend) : fitAutoK(data, options, auto, silhouetteSample, backend);
+    }
+
+    /**
+     * Fits every k of the range and keeps the best mean silhouette, computed (as scikit-learn's
+     * {@code silhouette_score(sample_size=…)}) with Euclidean distances on one seeded sample of at most
+     * {@code sampleSize} rows shared by all k.
+     */
+    public static Model fitAutoK(FloatMatrix data, Options options, AutoK range, int sampleSize, ComputeBackend backend) {
+        Silhouette silhouette = Silhouette.sample(data, sampleSize, options.seed);
+        AutoK.Result<Model> result = range.search(data.rows(), "silhouette", false,
+                k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
+        return result.best().withKScores("silhouette", result.scores());
     }
 
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
@@ -104,7 +164,7 @@ public final class KMeans implements Clusterer {
     private static Model lloyd(FloatMatrix data, Options options, double threshold, SplittableRandom random,
                                ComputeBackend backend) {
         int n = data.rows(), d = data.cols(), k = options.k;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             FloatMatrix centroids = Segments.matrix(arena, k, d);
             seedPlusPlus(data, centroids, random, backend, arena);
             if (options.spherical) normaliseRows(centroids);

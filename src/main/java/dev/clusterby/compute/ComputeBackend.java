@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
  * conformance suite checks each against {@code ScalarBackend}.
  *
  * <p>Segments: labels and indices are int32, distances and responsibilities float32, accumulated moments
- * float64 (they sum many rows). Output segments are fully overwritten.
+ * float64 (they sum many rows). Output segments are fully overwritten. Backends may run a kernel on worker
+ * threads, so segments must come from a global, automatic or shared arena, never a confined one.
  */
 public interface ComputeBackend extends AutoCloseable {
 

@@ -308,12 +308,12 @@ final class ClipEncoder implements Encoder {
     @Override
     public void encodeTexts(List<String> texts, FloatMatrix out, ProgressListener progress) {
         throw new ClusterbyException.BadOption("encoder", "'clip' embeds images; its text tower embeds instructions"
-                + " (instructionEncoder()), not a column");
+                + " (textEncoderForInstructions()), not a column");
     }
 
     /** The text tower, which embeds instructions and templates into the image space. */
     @Override
-    public Encoder instructionEncoder() {
+    public Encoder textEncoderForInstructions() {
         if (textTower == null) {
             throw new ClusterbyException.Unavailable("CLIP export " + dir + " has no text tower (" + config.textModel()
                     + "), so instructions cannot be embedded");

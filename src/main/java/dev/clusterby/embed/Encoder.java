@@ -40,11 +40,13 @@ public interface Encoder extends AutoCloseable {
     }
 
     /**
-     * The encoder that embeds instructions and templates (text) into this encoder's vector space: a text encoder
-     * is its own; CLIP answers with its text tower. Owned by this encoder; closing it does nothing.
+     * The encoder that embeds instruction texts into this encoder's space: itself for a text encoder, the text tower
+     * for a joint image-text model (CLIP overrides this). An image-only encoder has none and says so.
      */
-    default Encoder instructionEncoder() {
-        return this;
+    default Encoder textEncoderForInstructions() {
+        if (modality() == Modality.TEXT) return this;
+        throw new ClusterbyException.Unavailable("encoder '" + id() + "' reads images and has no text"
+                + " tower to embed instructions with; use a joint image-text encoder such as CLIP");
     }
 
     @Override

@@ -262,17 +262,18 @@ public final class Encoders {
             EncoderStats.addRowsEncoded(texts.size());
         }
 
+        /** Counted too; the text tower belongs to the delegate, so closing the wrapper leaves it open. */
+        @Override
+        public Encoder textEncoderForInstructions() {
+            Encoder tower = delegate.textEncoderForInstructions();
+            return tower == delegate ? this : new CountingEncoder(tower, true);
+        }
+
         @Override
         public SortedMap<Integer, String> encodeImages(List<? extends ImageInput> images, FloatMatrix out, ProgressListener progress) {
             SortedMap<Integer, String> failures = delegate.encodeImages(images, out, progress);
             EncoderStats.addRowsEncoded(images.size() - failures.size());
             return failures;
-        }
-
-        @Override
-        public Encoder instructionEncoder() {
-            Encoder text = delegate.instructionEncoder();
-            return text == delegate ? this : text;
         }
 
         @Override

@@ -184,9 +184,12 @@ final class OnnxTextEncoder implements Encoder {
         return List.copyOf(quieted);
     }
 
-    /** The process's ONNX Runtime environment; other clusterby ONNX code must ask for it here, with the same settings. */
+    /**
+     * The process's ONNX Runtime environment. Asked for without settings: other libraries in the same JVM may have
+     * made it first, and asking with different settings logs a warning. Sessions log only errors (see load).
+     */
     static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "clusterby");
+        return OrtEnvironment.getEnvironment();
     }
 
     private static HuggingFaceTokenizer newTokenizer(Spec spec, byte[] json) {

@@ -85,8 +85,8 @@ class ClipEncoderTest {
         assertEquals(TinyClip.DIM, clip.dimension());
         assertEquals(Encoder.Modality.IMAGE, clip.modality());
         assertTrue(clip.provider().startsWith("CPU"), clip.provider());
-        assertEquals(Encoder.Modality.TEXT, clip.instructionEncoder().modality());
-        assertEquals(clip.dimension(), clip.instructionEncoder().dimension());
+        assertEquals(Encoder.Modality.TEXT, clip.textEncoderForInstructions().modality());
+        assertEquals(clip.dimension(), clip.textEncoderForInstructions().dimension());
     }
 
     @Test
@@ -144,7 +144,7 @@ class ClipEncoderTest {
 
     @Test
     void textTowerSharesTheImageSpaceAndIgnoresPadding() {
-        Encoder text = clip.instructionEncoder();
+        Encoder text = clip.textEncoderForInstructions();
         List<String> prompts = List.of("a photo of a red thing", "a photo of a green thing", "a photo of a blue thing");
         float[][] t = encodeTexts(text, prompts);
         float[][] im = encode(clip, List.of(input("r", solid(32, 32, 0xff0000)), input("g", solid(32, 32, 0x00ff00)),
@@ -198,7 +198,7 @@ class ClipEncoderTest {
         Files.delete(dir.resolve("text.onnx"));
         try (ClipEncoder vision = ClipEncoder.load(dir)) {
             assertEquals(1, encode(vision, List.of(input("r", solid(32, 32, 0xff0000))), null).length);
-            var e = assertThrows(ClusterbyException.Unavailable.class, vision::instructionEncoder);
+            var e = assertThrows(ClusterbyException.Unavailable.class, vision::textEncoderForInstructions);
             assertTrue(e.getMessage().contains("text tower"), e.getMessage());
         }
     }
@@ -230,7 +230,7 @@ class ClipEncoderTest {
         Encoder b = Encoders.resolve("clip:" + tmp.resolve("tiny").resolve("."), Encoder.Modality.IMAGE);
         assertSame(a, b);
         assertEquals("clip", a.id());
-        assertEquals(Encoder.Modality.TEXT, a.instructionEncoder().modality());
+        assertEquals(Encoder.Modality.TEXT, a.textEncoderForInstructions().modality());
         var e = assertThrows(ClusterbyException.BadFile.class, () -> Encoders.clip(tmp.resolve("nowhere")));
         assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
     }

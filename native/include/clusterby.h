@@ -1,0 +1,58 @@
+/*
+ * clusterby native kernels: the C side of dev.clusterby.compute.nativ.NativeBackend.
+ *
+ * Matrices are float32 row-major; labels and indices int32; moments float64. Every kernel returns
+ * CB_OK or a negative CB_E* code and fully overwrites its outputs. `threads` <= 0 means the default:
+ * the CLUSTERBY_THREADS environment variable, else the online processor count.
+ *
+ * The Java bindings (clusterby_h.java) are generated from this file by gen-bindings.py: keep one
+ * declaration per line, with only the types that script knows.
+ */
+#ifndef CLUSTERBY_H
+#define CLUSTERBY_H
+
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define CB_API __attribute__((visibility("default")))
+#else
+#define CB_API
+#endif
+
+#define CB_OK 0
+#define CB_EINVAL -1
+#define CB_ENOMEM -2
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library version, "major.minor.patch". */
+CB_API const char *cb_version(void);
+/* The instruction-set path the kernels run: "AVX-512 (x86-64-v4)", "AVX2 (x86-64-v3)" or "baseline x86-64". */
+CB_API const char *cb_cpu_path(void);
+/* The thread count used when a kernel is passed threads <= 0. */
+CB_API int cb_default_threads(void);
+
+/* Nearest centroid by squared L2 (ties to the lower index); distances clamped at 0. */
+CB_API int cb_assign_l2(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *min_distances, int threads);
+/* Highest dot product for L2-normalised rows (ties to the lower index). */
+CB_API int cb_assign_cosine(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *max_similarity, int threads);
+/* Per-cluster float64 sums (k x d) and int64 counts; labels outside 0..k-1 are skipped. */
+CB_API int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labels, int64_t k, double *sums, int64_t *counts, int threads);
+/* GMM E-step, diagonal precisions; writes responsibilities (n x k) and the total log-likelihood. */
+CB_API int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *means, const float *precisions, const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood, int threads);
+/* GMM E-step, full covariance through k row-major d x d precision Cholesky factors. */
+CB_API int cb_gmm_estep_full(const float *points, int64_t n, int64_t d, const float *means, const float *precision_cholesky, const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood, int threads);
+/* GMM M-step moments: nk (k), sum_x (k x d), sum_xx (k x d, or k x d x d when full != 0). */
+CB_API int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *responsibilities, int64_t k, int full, double *nk, double *sum_x, double *sum_xx, int threads);
+/* Mean over rows of |ds/dx| per dimension for s = x.t (cosine == 0) or cos(x, t) (cosine != 0). */
+CB_API int cb_mean_abs_gradient(const float *points, int64_t n, int64_t d, const float *instruction, int cosine, double *mean_abs_gradient, int threads);
+/* The m nearest other rows of every row (squared L2, nearest first, ties to the lower index); needs 1 <= m < n. */
+CB_API int cb_knn(const float *points, int64_t n, int64_t d, int64_t m, int32_t *indices, float *distances, int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,30 @@
+/* Shared pieces of the kernels; not part of the API. */
+#ifndef CB_INTERNAL_H
+#define CB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "clusterby.h"
+
+/* Generic loops get one clone per ISA level; the loader picks the best at run time. */
+#define CB_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+/* Computes an mr x nr tile of dot products: out[r][l] = x[r] . panel column l (panel is d x nr, packed). */
+typedef void (*cb_tile_fn)(const float *x, int64_t ldx, const float *panel, int64_t d, float *out);
+
+typedef struct {
+    const char *name;
+    int mr, nr;
+    cb_tile_fn tile;
+} cb_isa;
+
+const cb_isa *cb_isa_get(void);
+int cb_threads_for(int requested, double work);
+void *cb_alloc(size_t bytes);
+void cb_free(void *p);
+
+/* Packs rows 0..k-1 of a (k x d) into ceil(k/nr) panels of d x nr, zero-padded. */
+void cb_pack_panels(const float *a, int64_t k, int64_t d, int nr, float *packed);
+float cb_sqnorm(const float *x, int64_t d);
+
+#endif

@@ -1,0 +1,31 @@
+package dev.clusterby;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What an instruction did to the embedding before clustering.
+ *
+ * @param method     the method that ran
+ * @param phrases    SUBSPACE: the prompts; DISCOVER: the phrases it chose, best first; MASK: empty
+ * @param dims       MASK: the kept dimensions of the embedding, most important first; otherwise empty
+ * @param width      the width of the view that was clustered (k for MASK, the subspace rank otherwise)
+ * @param similarity MASK: {@code dot} or {@code cosine}; otherwise null
+ */
+public record InstructionReport(InstructMethod method, List<String> phrases, List<Integer> dims, int width,
+                                String similarity) {
+    public InstructionReport {
+        phrases = List.copyOf(phrases);
+        dims = List.copyOf(dims);
+    }
+
+    /** One line, such as {@code method=discover rank=11 phrases=red, blue, …} or {@code method=mask similarity=cosine dims=12,55,…}. */
+    public String summary() {
+        if (method == InstructMethod.MASK) {
+            return String.format(Locale.ROOT, "method=mask similarity=%s dims=%s", similarity,
+                    dims.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        return String.format(Locale.ROOT, "method=%s rank=%d phrases=%s", method.id(), width, String.join(", ", phrases));
+    }
+}

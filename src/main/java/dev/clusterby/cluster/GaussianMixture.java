@@ -1,0 +1,565 @@
+package dev.clusterby.cluster;
+
+import dev.clusterby.ClusterbyException;
+import dev.clusterby.compute.ComputeBackend;
+import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.compute.FloatMatrix;
+import dev.clusterby.compute.Segments;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static dev.clusterby.compute.Segments.DOUBLE;
+import static dev.clusterby.compute.Segments.FLOAT;
+
+/**
+ * Gaussian mixture by expectation-maximisation, as scikit-learn's {@code GaussianMixture}: k-means
+ * initialisation (one-hot responsibilities from a k-means fit), EM until the per-sample average log-likelihood
+ * (the lower bound) changes by less than {@code tol}, and the best lower bound of {@code nInit} runs.
+ *
+ * <p>The E-step and the M-step's moments run on the backend ({@code gmmEStepDiag} for diag and spherical,
+ * {@code gmmEStepFull} for full and tied); the O(k·d³) rest (covariances, Cholesky factors) runs here in double.
+ * The data are centred on their mean first (a float32 copy), so that E[xxᵀ] − μμᵀ loses nothing to
+ * cancellation for data far from the origin and float32 kernels see small differences; the model's means are
+ * shifted back.
+ *
+ * <p>{@code k=auto} fits every k of a range and keeps the lowest BIC.
+ */
+public final class GaussianMixture implements Clusterer {
+    /** The log of 2π, for the normalising constant. */
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+    /** scikit-learn adds 10 machine epsilons to every component's weight, so an empty component divides safely. */
+    private static final double WEIGHT_FLOOR = 10 * Math.ulp(1.0);
+
+    private final Options options;
+    private final AutoK auto;
+
+    public GaussianMixture(Options options) {
+        this(options, null);
+    }
+
+    /** With {@code auto} non-null, k is chosen by lowest BIC over its range and {@code options.k()} is ignored. */
+    public GaussianMixture(Options options, AutoK auto) {
+        this.options = options;
+        this.auto = auto;
+    }
+
+    static GaussianMixture fromParams(Params params) {
+        AutoK auto = AutoK.fromParams(params, "k", "n-components");
+        int k = auto != null ? 1 : AutoK.fixedK(params, 8, "k", "n-components");
+        Options options = new Options(k,
+                Covariance.parse(params.getString("covariance", "full")),
+                params.getDouble("reg-covar", 1e-6),
+                params.getDouble("tol", 1e-3),
+                params.getInt("max-iter", 100),
+                params.getInt("n-init", 1),
+                params.getLong("seed", 42));
+        return new GaussianMixture(options, auto);
+    }
+
+    /** The shape of the components' covariances, as scikit-learn's {@code covariance_type}. */
+    public enum Covariance {
+        /** Each component its own full d×d covariance. */
+        FULL,
+        /** Each component its own diagonal covariance. */
+        DIAG,
+        /** Each component a single variance, σ²·I. */
+        SPHERICAL,
+        /** One full covariance shared by all components. */
+        TIED;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Covariance parse(String text) {
+            for (Covariance c : values()) if (c.id().equals(text.trim().toLowerCase(Locale.ROOT))) return c;
+            throw new ClusterbyException.BadOption("covariance", "expected full, diag, spherical or tied, got '" + text + "'");
+        }
+
+        /** Doubles held per model for this type: full k·d², tied d², diag k·d, spherical k. */
+        int covarianceSize(int k, int d) {
+            return switch (this) {
+                case FULL -> k * d * d;
+                case TIED -> d * d;
+                case DIAG -> k * d;
+                case SPHERICAL -> k;
+            };
+        }
+
+        /** Free parameters, as scikit-learn's {@code _n_parameters}: covariances + means + weights − 1. */
+        long parameterCount(int k, int d) {
+            long cov = switch (this) {
+                case FULL -> (long) k * d * (d + 1) / 2;
+                case TIED -> (long) d * (d + 1) / 2;
+                case DIAG -> (long) k * d;
+                case SPHERICAL -> k;
+            };
+            return cov + (long) k * d + k - 1;
+        }
+    }
+
+    /**
+     * @param k          components, at least 1 and at most the number of rows
+     * @param covariance the covariance type
+     * @param regCovar   added to every covariance's diagonal, keeping it positive definite; ≥ 0
+     * @param tol        stop when the per-sample average log-likelihood changes by less than this; ≥ 0 (0 runs all iterations)
+     * @param maxIter    EM iterations per run, at least 1
+     * @param nInit      runs from different k-means initialisations; the highest lower bound wins
+     * @param seed       makes runs repeatable
+     */
+    public record Options(int k, Covariance covariance, double regCovar, double tol, int maxIter, int nInit, long seed) {
+        public Options {
+            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            if (covariance == null) throw new ClusterbyException.BadOption("covariance", "must be full, diag, spherical or tied");
+            if (!Double.isFinite(regCovar) || regCovar < 0) {
+                throw new ClusterbyException.BadOption("reg-covar", "must be a finite number ≥ 0, got " + regCovar);
+            }
+            if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
+            if (maxIter < 1) throw new ClusterbyException.BadOption("max-iter", "must be at least 1, got " + maxIter);
+            if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
+        }
+
+        /** scikit-learn's defaults: full covariance, reg-covar 1e-6, tol 1e-3, 100 iterations, one run. */
+        public static Options of(int k) {
+            return new Options(k, Covariance.FULL, 1e-6, 1e-3, 100, 1, 42);
+        }
+
+        public Options withK(int newK) {
+            return new Options(newK, covariance, regCovar, tol, maxIter, nInit, seed);
+        }
+
+        public Options withCovariance(Covariance type) {
+            return new Options(k, type, regCovar, tol, maxIter, nInit, seed);
+        }
+    }
+
+    /**
+     * A fitted mixture, in scikit-learn's layouts (row-major): {@code weights} k; {@code means} k×d; {@code covariances}
+     * and {@code precisionsCholesky} k×d×d (full), d×d (tied), k×d (diag) or k (spherical). A precision Cholesky factor
+     * P is upper triangular with P Pᵀ = Σ⁻¹; for diag and spherical it holds 1/σ.
+     *
+     * @param lowerBound the per-sample average log-likelihood of the best run's last EM iteration
+     * @param kCriterion {@code "bic"} when k was chosen automatically, else null
+     * @param kScores    the BIC of every k tried (empty for a fixed k)
+     */
+    public record Model(Covariance covariance, int k, int dimension, double[] weights, double[] means,
+                        double[] covariances, double[] precisionsCholesky, int[] labels, int iterations,
+                        boolean converged, double lowerBound, String kCriterion, Map<Integer, Double> kScores)
+            implements Fitted {
+
+        @Override
+        public int[] predict(FloatMatrix points, ComputeBackend backend) {
+            try (Arena arena = Arena.ofShared()) {
+                FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
+                eStep(points, responsibilities, backend, arena);
+                return argmax(responsibilities);
+            }
+        }
+
+        public int[] predict(FloatMatrix points) {
+            return predict(points, ComputeBackends.defaultBackend());
+        }
+
+        /** Posterior probabilities of the components, n×k row-major (rows sum to 1). */
+        public float[] predictProba(FloatMatrix points, ComputeBackend backend) {
+            try (Arena arena = Arena.ofShared()) {
+                FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
+                eStep(points, responsibilities, backend, arena);
+                return responsibilities.toArray();
+            }
+        }
+
+        public float[] predictProba(FloatMatrix points) {
+            return predictProba(points, ComputeBackends.defaultBackend());
+        }
+
+        /** The per-sample average log-likelihood of the points, as scikit-learn's {@code score}. */
+        public double score(FloatMatrix points, ComputeBackend backend) {
+            if (points.rows() == 0) throw new ClusterbyException.InvalidData("cannot score 0 rows");
+            try (Arena arena = Arena.ofShared()) {
+                FloatMatrix responsibilities = Segments.matrix(arena, points.rows(), k);
+                return eStep(points, responsibilities, backend, arena) / points.rows();
+            }
+        }
+
+        public double score(FloatMatrix points) {
+            return score(points, ComputeBackends.defaultBackend());
+        }
+
+        /** Free parameters of the model, counted as scikit-learn does. */
+        public long parameterCount() {
+            return covariance.parameterCount(k, dimension);
+        }
+
+        /** Bayesian information criterion on the points (lower is better): −2·log L + p·ln n. */
+        public double bic(FloatMatrix points, ComputeBackend backend) {
+            return -2 * score(points, backend) * points.rows() + parameterCount() * Math.log(points.rows());
+        }
+
+        public double bic(FloatMatrix points) {
+            return bic(points, ComputeBackends.defaultBackend());
+        }
+
+        /** Akaike information criterion on the points (lower is better): −2·log L + 2p. */
+        public double aic(FloatMatrix points, ComputeBackend backend) {
+            return -2 * score(points, backend) * points.rows() + 2.0 * parameterCount();
+        }
+
+        public double aic(FloatMatrix points) {
+            return aic(points, ComputeBackends.defaultBackend());
+        }
+
+        @Override
+        public Map<String, Object> diagnostics() {
+            return AutoK.diagnostics(kCriterion, kScores);
+        }
+
+        Model withKScores(String criterion, Map<Integer, Double> scores) {
+            return new Model(covariance, k, dimension, weights, means, covariances, precisionsCholesky, labels,
+                    iterations, converged, lowerBound, criterion, scores);
+        }
+
+        private double eStep(FloatMatrix points, FloatMatrix responsibilities, ComputeBackend backend, Arena arena) {
+            if (points.cols() != dimension) {
+                throw new ClusterbyException.InvalidData("points are " + points.cols() + "-d, the model is " + dimension + "-d");
+            }
+            State state = new State(covariance, k, dimension, arena);
+            System.arraycopy(weights, 0, state.weights, 0, k);
+            System.arraycopy(means, 0, state.means, 0, means.length);
+            System.arraycopy(covariances, 0, state.covariances, 0, covariances.length);
+            System.arraycopy(precisionsCholesky, 0, state.precisionsCholesky, 0, precisionsCholesky.length);
+            state.refreshKernelInputs();
+            return state.eStep(points, responsibilities, backend);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "gmm(" + options.covariance.id() + ")";
+    }
+
+    @Override
+    public Model fit(FloatMatrix data, ComputeBackend backend) {
+        return auto == null ? fit(data, options, backend) : fitAutoK(data, options, auto, backend);
+    }
+
+    /** Fits k = options.k() components. */
+    public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        int n = data.rows(), d = data.cols();
+        if (n == 0 || d == 0) throw new ClusterbyException.InvalidData("cannot fit a mixture to a " + n + "×" + d + " matrix");
+        if (options.k > n) throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
+        try (Arena arena = Arena.ofShared()) {
+            double[] offset = columnMeans(data);
+            FloatMatrix centred = centre(data, offset, arena);
+            // Tied covariance needs the total scatter Σ xxᵀ, which no responsibilities change: one k=1 moments pass.
+            double[] scatter = options.covariance == Covariance.TIED ? totalScatter(centred, backend, arena) : null;
+            SplittableRandom random = new SplittableRandom(options.seed);
+            FloatMatrix responsibilities = Segments.matrix(arena, n, options.k);
+            Moments moments = new Moments(options.k, d, options.covariance == Covariance.FULL, arena);
+            State best = null;
+            for (int run = 0; run < options.nInit; run++) {
+                State state = em(centred, options, scatter, random.nextLong(), responsibilities, moments, backend, arena);
+                if (best == null || state.lowerBound > best.lowerBound) best = state;
+            }
+            // Labels from a last E-step with the best parameters, so predict(data) agrees with labels().
+            best.eStep(centred, responsibilities, backend);
+            int[] labels = argmax(responsibilities);
+            double[] means = best.means.clone();
+            for (int c = 0; c < options.k; c++) for (int j = 0; j < d; j++) means[c * d + j] += offset[j];
+            return new Model(options.covariance, options.k, d, best.weights.clone(), means, best.covariances.clone(),
+                    best.precisionsCholesky.clone(), labels, best.iterations, best.converged, best.lowerBound, null, Map.of());
+        }
+    }
+
+    /** Fits every k of the range and returns the model of lowest BIC, with every k's BIC in {@code kScores}. */
+    public static Model fitAutoK(FloatMatrix data, Options options, AutoK range, ComputeBackend backend) {
+        AutoK.Result<Model> result = range.search(data.rows(), "bic", true,
+                k -> fit(data, options.withK(k), backend), model -> model.bic(data, backend));
+        return result.best().withKScores("bic", result.scores());
+    }
+
+    private static State em(FloatMatrix data, Options options, double[] scatter, long seed, FloatMatrix responsibilities,
+                            Moments moments, ComputeBackend backend, Arena arena) {
+        int n = data.rows(), k = options.k;
+        KMeans.Model init = KMeans.fit(data, new KMeans.Options(k, 300, 1e-4, seed, 1, false), backend);
+        MemorySegment r = responsibilities.data();
+        r.asSlice(0, (long) n * k * Float.BYTES).fill((byte) 0);
+        int[] labels = init.labels();
+        for (int i = 0; i < n; i++) r.setAtIndex(FLOAT, (long) i * k + labels[i], 1f);
+        State state = new State(options.covariance, k, data.cols(), arena);
+        mStep(data, responsibilities, options, scatter, moments, state, backend);
+        double lowerBound = Double.NEGATIVE_INFINITY;
+        for (int iter = 1; iter <= options.maxIter; iter++) {
+            double previous = lowerBound;
+            lowerBound = state.eStep(data, responsibilities, backend) / n;
+            if (Double.isNaN(lowerBound)) {
+                throw new ClusterbyException.InvalidData("the log-likelihood became NaN; the data hold NaN or infinite values");
+            }
+            mStep(data, responsibilities, options, scatter, moments, state, backend);
+            state.iterations = iter;
+            state.lowerBound = lowerBound;
+            if (Math.abs(lowerBound - previous) < options.tol) {
+                state.converged = true;
+                break;
+            }
+        }
+        return state;
+    }
+
+    /** Weights, means and covariances from the responsibilities (scikit-learn's {@code _estimate_gaussian_parameters}). */
+    private static void mStep(FloatMatrix data, FloatMatrix responsibilities, Options options, double[] scatter,
+                              Moments m, State state, ComputeBackend backend) {
+        int n = data.rows(), d = data.cols(), k = options.k;
+        backend.gmmMoments(data, responsibilities, m.full, m.nk, m.sumX, m.sumXX);
+        double reg = options.regCovar;
+        double[] nk = new double[k];
+        double nkTotal = 0;
+        for (int c = 0; c < k; c++) {
+            nk[c] = m.nk.getAtIndex(DOUBLE, c) + WEIGHT_FLOOR;
+            nkTotal += nk[c];
+            state.weights[c] = nk[c] / n;
+            for (int j = 0; j < d; j++) state.means[c * d + j] = m.sumX.getAtIndex(DOUBLE, (long) c * d + j) / nk[c];
+        }
+        double[] cov = state.covariances;
+        switch (options.covariance) {
+            case FULL -> {
+                for (int c = 0; c < k; c++) {
+                    long block = (long) c * d * d;
+                    for (int a = 0; a < d; a++) {
+                        double ma = state.means[c * d + a];
+                        for (int b = 0; b <= a; b++) {
+                            // Average the two triangles: a backend may round r·x_a·x_b and r·x_b·x_a differently.
+                            double xx = 0.5 * (m.sumXX.getAtIndex(DOUBLE, block + (long) a * d + b)
+                                    + m.sumXX.getAtIndex(DOUBLE, block + (long) b * d + a));
+                            double value = xx / nk[c] - ma * state.means[c * d + b];
+                            cov[(int) block + a * d + b] = value;
+                            cov[(int) block + b * d + a] = value;
+                        }
+                        cov[(int) block + a * d + a] += reg;
+                    }
+                }
+            }
+            case TIED -> {
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b <= a; b++) {
+                        double between = 0;
+                        for (int c = 0; c < k; c++) between += nk[c] * state.means[c * d + a] * state.means[c * d + b];
+                        double value = (scatter[a * d + b] - between) / nkTotal;
+                        cov[a * d + b] = value;
+                        cov[b * d + a] = value;
+                    }
+                    cov[a * d + a] += reg;
+                }
+            }
+            case DIAG, SPHERICAL -> {
+                for (int c = 0; c < k; c++) {
+                    double sum = 0;
+                    for (int j = 0; j < d; j++) {
+                        double mean = state.means[c * d + j];
+                        double variance = m.sumXX.getAtIndex(DOUBLE, (long) c * d + j) / nk[c] - mean * mean + reg;
+                        if (options.covariance == Covariance.DIAG) cov[c * d + j] = variance;
+                        sum += variance;
+                    }
+                    if (options.covariance == Covariance.SPHERICAL) cov[c] = sum / d;
+                }
+            }
+        }
+        state.computePrecisionCholesky(reg);
+        state.refreshKernelInputs();
+    }
+
+    /**
+     * One EM run's parameters in double, and their float32 forms for the kernels. Means are in the centred frame
+     * during a fit and in the data's frame inside {@link Model#eStep}.
+     */
+    private static final class State {
+        final Covariance type;
+        final int k, d;
+        final double[] weights, means, covariances, precisionsCholesky;
+        final FloatMatrix meansF;
+        /** diag and spherical: k×d precisions (1/σ²); full and tied: k×d×d precision Cholesky factors. */
+        final MemorySegment precisionsF;
+        final MemorySegment logNorm;
+        int iterations;
+        boolean converged;
+        double lowerBound = Double.NEGATIVE_INFINITY;
+
+        State(Covariance type, int k, int d, Arena arena) {
+            this.type = type;
+            this.k = k;
+            this.d = d;
+            weights = new double[k];
+            means = new double[k * d];
+            covariances = new double[type.covarianceSize(k, d)];
+            precisionsCholesky = new double[type.covarianceSize(k, d)];
+            meansF = Segments.matrix(arena, k, d);
+            boolean full = type == Covariance.FULL || type == Covariance.TIED;
+            precisionsF = Segments.floats(arena, full ? (long) k * d * d : (long) k * d);
+            logNorm = Segments.doubles(arena, k);
+        }
+
+        double eStep(FloatMatrix points, FloatMatrix responsibilities, ComputeBackend backend) {
+            return switch (type) {
+                case DIAG, SPHERICAL -> backend.gmmEStepDiag(points, meansF, new FloatMatrix(precisionsF, k, d), logNorm,
+                        responsibilities);
+                case FULL, TIED -> backend.gmmEStepFull(points, meansF, precisionsF, logNorm, responsibilities);
+            };
+        }
+
+        /**
+         * Cholesky factors of the precisions from the covariances. Plain Java in double: for the d this library
+         * clusters (embeddings up to a few hundred dimensions) the O(k·d³/3) factorisations are a small part of an
+         * EM iteration, whose O(n·k·d²) moments and E-step run on the backend, and it needs no native BLAS.
+         */
+        void computePrecisionCholesky(double reg) {
+            switch (type) {
+                case FULL -> {
+                    for (int c = 0; c < k; c++) precisionCholesky(covariances, c * d * d, d, precisionsCholesky, c, reg);
+                }
+                case TIED -> precisionCholesky(covariances, 0, d, precisionsCholesky, -1, reg);
+                case DIAG, SPHERICAL -> {
+                    for (int i = 0; i < covariances.length; i++) {
+                        if (!(covariances[i] > 0)) throw notPositiveDefinite(type == Covariance.DIAG ? i / d : i, reg);
+                        precisionsCholesky[i] = 1 / Math.sqrt(covariances[i]);
+                    }
+                }
+            }
+        }
+
+        void refreshKernelInputs() {
+            for (int i = 0; i < k * d; i++) meansF.data().setAtIndex(FLOAT, i, (float) means[i]);
+            double constant = -0.5 * d * LOG_2PI;
+            for (int c = 0; c < k; c++) {
+                double logDet = 0;
+                switch (type) {
+                    case DIAG -> {
+                        for (int j = 0; j < d; j++) {
+                            double p = precisionsCholesky[c * d + j];
+                            logDet += Math.log(p);
+                            precisionsF.setAtIndex(FLOAT, (long) c * d + j, (float) (p * p));
+                        }
+                    }
+                    case SPHERICAL -> {
+                        double p = precisionsCholesky[c];
+                        logDet = d * Math.log(p);
+                        for (int j = 0; j < d; j++) precisionsF.setAtIndex(FLOAT, (long) c * d + j, (float) (p * p));
+                    }
+                    case FULL, TIED -> {
+                        int from = type == Covariance.FULL ? c * d * d : 0;
+                        for (int j = 0; j < d; j++) logDet += Math.log(precisionsCholesky[from + j * d + j]);
+                        long to = (long) c * d * d;
+                        for (int i = 0; i < d * d; i++) precisionsF.setAtIndex(FLOAT, to + i, (float) precisionsCholesky[from + i]);
+                    }
+                }
+                logNorm.setAtIndex(DOUBLE, c, Math.log(weights[c]) + constant + logDet);
+            }
+        }
+    }
+
+    /**
+     * The upper-triangular P with P Pᵀ = Σ⁻¹ (scikit-learn's convention) of the d×d block at {@code from}:
+     * Σ = L Lᵀ, then P = (L⁻¹)ᵀ. Writes P to the same offset of {@code out}.
+     */
+    static void precisionCholesky(double[] cov, int from, int d, double[] out, int component, double reg) {
+        double[] l = new double[d * d];
+        for (int j = 0; j < d; j++) {
+            double diag = cov[from + j * d + j];
+            for (int p = 0; p < j; p++) diag -= l[j * d + p] * l[j * d + p];
+            if (!(diag > 0)) throw notPositiveDefinite(component, reg);
+            double ljj = Math.sqrt(diag);
+            l[j * d + j] = ljj;
+            for (int i = j + 1; i < d; i++) {
+                double s = cov[from + i * d + j];
+                for (int p = 0; p < j; p++) s -= l[i * d + p] * l[j * d + p];
+                l[i * d + j] = s / ljj;
+            }
+        }
+        // Invert L column by column (forward substitution on the unit vectors); P[j][i] = (L⁻¹)[i][j].
+        for (int i = 0; i < d * d; i++) out[from + i] = 0;
+        double[] x = new double[d];
+        for (int col = 0; col < d; col++) {
+            for (int i = 0; i < col; i++) x[i] = 0;
+            for (int i = col; i < d; i++) {
+                double s = i == col ? 1 : 0;
+                for (int p = col; p < i; p++) s -= l[i * d + p] * x[p];
+                x[i] = s / l[i * d + i];
+            }
+            // Column col of L⁻¹ is row col of P.
+            for (int i = col; i < d; i++) out[from + col * d + i] = x[i];
+        }
+    }
+
+    private static ClusterbyException.InvalidData notPositiveDefinite(int component, double reg) {
+        String which = component < 0 ? "the shared covariance" : "the covariance of component " + component;
+        return new ClusterbyException.InvalidData("gmm: " + which + " is not positive definite (singleton or collapsed "
+                + "samples, or duplicate columns); use fewer components or a larger reg-covar than " + reg);
+    }
+
+    /** Backend moment buffers, reused across iterations and runs. */
+    private static final class Moments {
+        final boolean full;
+        final MemorySegment nk, sumX, sumXX;
+
+        Moments(int k, int d, boolean full, Arena arena) {
+            this.full = full;
+            nk = Segments.doubles(arena, k);
+            sumX = Segments.doubles(arena, (long) k * d);
+            sumXX = Segments.doubles(arena, full ? (long) k * d * d : (long) k * d);
+        }
+    }
+
+    private static double[] totalScatter(FloatMatrix data, ComputeBackend backend, Arena arena) {
+        int n = data.rows(), d = data.cols();
+        FloatMatrix ones = Segments.matrix(arena, n, 1);
+        ones.data().asSlice(0, (long) n * Float.BYTES).fill((byte) 0);
+        for (int i = 0; i < n; i++) ones.data().setAtIndex(FLOAT, i, 1f);
+        Moments m = new Moments(1, d, true, arena);
+        backend.gmmMoments(data, ones, true, m.nk, m.sumX, m.sumXX);
+        double[] scatter = Segments.toDoubleArray(m.sumXX, d * d);
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < a; b++) {
+                double value = 0.5 * (scatter[a * d + b] + scatter[b * d + a]);
+                scatter[a * d + b] = value;
+                scatter[b * d + a] = value;
+            }
+        }
+        return scatter;
+    }
+
+    private static double[] columnMeans(FloatMatrix data) {
+        int n = data.rows(), d = data.cols();
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += data.get(i, j);
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        return mean;
+    }
+
+    private static FloatMatrix centre(FloatMatrix data, double[] offset, Arena arena) {
+        int n = data.rows(), d = data.cols();
+        FloatMatrix out = Segments.matrix(arena, n, d);
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) out.set(i, j, (float) (data.get(i, j) - offset[j]));
+        return out;
+    }
+
+    static int[] argmax(FloatMatrix responsibilities) {
+        int n = responsibilities.rows(), k = responsibilities.cols();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            float bestValue = responsibilities.get(i, 0);
+            for (int c = 1; c < k; c++) {
+                float v = responsibilities.get(i, c);
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = c;
+                }
+            }
+            labels[i] = best;
+        }
+        return labels;
+    }
+}

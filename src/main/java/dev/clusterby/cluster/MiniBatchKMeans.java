@@ -1,0 +1,284 @@
+package dev.clusterby.cluster;
+
+import dev.clusterby.ClusterbyException;
+import dev.clusterby.compute.ComputeBackend;
+import dev.clusterby.compute.FloatMatrix;
+import dev.clusterby.compute.Segments;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static dev.clusterby.compute.Segments.FLOAT;
+import static dev.clusterby.compute.Segments.INT;
+
+/**
+ * Mini-batch k-means (registry name {@code minibatch-kmeans}), scikit-learn's {@code MiniBatchKMeans}: a separate
+ * method rather than a {@code batch-size} switch on {@code kmeans}, because its options (epochs, reassignment, the
+ * smoothed-inertia stop) and its result (an approximation) differ from Lloyd's.
+ *
+ * <p>Each of {@code nInit} k-means++ seedings runs on a random subset of 3 × batch-size rows and is judged by its
+ * inertia on a second random subset. Then each step draws a batch (with replacement), assigns it on the backend,
+ * and moves every centre toward its batch points with its own learning rate 1 / (points it has seen). Centres that
+ * have seen fewer than {@code reassignmentRatio} × the most are moved to random batch points now and then. The run
+ * stops after {@code maxIter} epochs, or when the exponentially smoothed batch inertia has not improved for
+ * {@code maxNoImprovement} steps, or (with {@code tol} > 0) when the centres move less than tol × the mean variance.
+ * Final labels and inertia are computed on all rows.
+ */
+public final class MiniBatchKMeans implements Clusterer {
+    private final Options options;
+    private final AutoK auto;
+    private final int silhouetteSample;
+
+    public MiniBatchKMeans(Options options) {
+        this(options, null, Silhouette.DEFAULT_SAMPLE);
+    }
+
+    /** With {@code auto} non-null, k is chosen by the best silhouette over its range, as {@link KMeans} does. */
+    public MiniBatchKMeans(Options options, AutoK auto, int silhouetteSample) {
+        if (silhouetteSample < 2) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
+        }
+        if (auto != null && auto.kMin() < 2) {
+            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
+        }
+        this.options = options;
+        this.auto = auto;
+        this.silhouetteSample = silhouetteSample;
+    }
+
+    static MiniBatchKMeans fromParams(Params params) {
+        AutoK auto = AutoK.fromParams(params, "k");
+        int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
+        if (auto == null && params.has("silhouette-sample")) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
+        }
+        return new MiniBatchKMeans(new Options(
+                auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
+                params.getInt("batch-size", 1024),
+                params.getInt("max-iter", 100),
+                params.getDouble("tol", 0.0),
+                params.getInt("max-no-improvement", 10),
+                params.getInt("n-init", 3),
+                params.getLong("seed", 42),
+                params.getDouble("reassignment-ratio", 0.01)), auto, sample);
+    }
+
+    /**
+     * @param k                 clusters, at least 1 and at most the number of rows
+     * @param batchSize         rows per step, at least 1 (capped at the number of rows)
+     * @param maxIter           epochs: the run makes at most maxIter × n / batchSize steps
+     * @param tol               stop when the squared centre shift of a step is below tol × the mean feature variance; 0 turns it off
+     * @param maxNoImprovement  stop after this many steps without a new best smoothed batch inertia; 0 turns it off
+     * @param nInit             k-means++ seedings on random subsets; the lowest inertia on a validation subset wins
+     * @param seed              makes runs repeatable
+     * @param reassignmentRatio centres with fewer points than this fraction of the largest count are moved to random rows
+     */
+    public record Options(int k, int batchSize, int maxIter, double tol, int maxNoImprovement, int nInit, long seed,
+                          double reassignmentRatio) {
+        public Options {
+            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            if (batchSize < 1) throw new ClusterbyException.BadOption("batch-size", "must be at least 1, got " + batchSize);
+            if (maxIter < 1) throw new ClusterbyException.BadOption("max-iter", "must be at least 1, got " + maxIter);
+            if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
+            if (maxNoImprovement < 0) {
+                throw new ClusterbyException.BadOption("max-no-improvement", "must be ≥ 0, got " + maxNoImprovement);
+            }
+            if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
+            if (!(reassignmentRatio >= 0 && reassignmentRatio <= 1)) {
+                throw new ClusterbyException.BadOption("reassignment-ratio", "must be in [0, 1], got " + reassignmentRatio);
+            }
+        }
+
+        /** scikit-learn's defaults: batch 1024, 100 epochs, tol 0, 10 steps without improvement, 3 seedings, ratio 0.01. */
+        public static Options of(int k) {
+            return new Options(k, 1024, 100, 0.0, 10, 3, 42, 0.01);
+        }
+
+        public Options withK(int newK) {
+            return new Options(newK, batchSize, maxIter, tol, maxNoImprovement, nInit, seed, reassignmentRatio);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "minibatch-kmeans";
+    }
+
+    @Override
+    public KMeans.Model fit(FloatMatrix data, ComputeBackend backend) {
+        if (auto == null) return fit(data, options, backend);
+        Silhouette silhouette = Silhouette.sample(data, silhouetteSample, options.seed());
+        AutoK.Result<KMeans.Model> result = auto.search(data.rows(), "silhouette", false,
+                k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
+        return result.best().withKScores("silhouette", result.scores());
+    }
+
+    /** Fits and returns a k-means model; {@code iterations()} counts mini-batch steps. */
+    public static KMeans.Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        int n = data.rows(), d = data.cols(), k = options.k;
+        if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
+        if (k > n) throw new ClusterbyException.InvalidData("k=" + k + " is larger than the " + n + " rows");
+        int batch = Math.min(options.batchSize, n);
+        int initSize = 3 * batch < k ? 3 * k : 3 * batch;
+        initSize = Math.min(initSize, n);
+        SplittableRandom random = new SplittableRandom(options.seed);
+        try (Arena arena = Arena.ofShared()) {
+            FloatMatrix centres = Segments.matrix(arena, k, d);
+            FloatMatrix validation = gather(data, randomRows(random, n, initSize), arena);
+            FloatMatrix subset = Segments.matrix(arena, initSize, d);
+            FloatMatrix candidate = Segments.matrix(arena, k, d);
+            MemorySegment labels = Segments.ints(arena, Math.max(initSize, batch));
+            MemorySegment distances = Segments.floats(arena, Math.max(initSize, batch));
+            double bestInertia = Double.POSITIVE_INFINITY;
+            for (int init = 0; init < options.nInit; init++) {
+                gatherInto(data, randomRows(random, n, initSize), subset);
+                KMeans.seedPlusPlus(subset, candidate, random.split(), backend, arena);
+                backend.assignL2(validation, candidate, labels, distances);
+                double inertia = sum(distances, initSize);
+                if (inertia < bestInertia) {
+                    bestInertia = inertia;
+                    MemorySegment.copy(candidate.data(), 0, centres.data(), 0, candidate.byteSize());
+                }
+            }
+            double[] centre = new double[k * d];
+            for (int i = 0; i < k * d; i++) centre[i] = centres.data().getAtIndex(FLOAT, i);
+            double[] counts = new double[k];
+            double threshold = options.tol * KMeans.meanVariance(data);
+            long steps = (long) options.maxIter * n / batch;
+            FloatMatrix batchRows = Segments.matrix(arena, batch, d);
+            double[] previous = new double[k * d];
+            double ewa = Double.NaN, ewaMin = Double.NaN;
+            int noImprovement = 0;
+            long sinceReassign = 0;
+            int step = 0;
+            boolean converged = false;
+            while (step < steps) {
+                int[] rows = randomRows(random, n, batch);
+                gatherInto(data, rows, batchRows);
+                backend.assignL2(batchRows, centres, labels, distances);
+                double batchInertia = sum(distances, batch);
+                sinceReassign += batch;
+                boolean reassign = false;
+                for (double count : counts) reassign |= count == 0;
+                if (reassign || sinceReassign >= 10L * k) {
+                    sinceReassign = 0;
+                    reassign = true;
+                }
+                if (options.tol > 0) System.arraycopy(centre, 0, previous, 0, centre.length);
+                update(batchRows, labels, centre, counts);
+                if (reassign && options.reassignmentRatio > 0) reassignSmall(batchRows, centre, counts, options.reassignmentRatio, random);
+                for (int i = 0; i < k * d; i++) centres.data().setAtIndex(FLOAT, i, (float) centre[i]);
+                step++;
+                // scikit-learn's _mini_batch_convergence: skip the first step, then smooth the per-row batch inertia.
+                if (step == 1) continue;
+                batchInertia /= batch;
+                double alpha = Math.min(1.0, batch * 2.0 / (n + 1));
+                ewa = Double.isNaN(ewa) ? batchInertia : ewa * (1 - alpha) + batchInertia * alpha;
+                if (options.tol > 0) {
+                    double shift = 0;
+                    for (int i = 0; i < k * d; i++) shift += (centre[i] - previous[i]) * (centre[i] - previous[i]);
+                    if (shift <= threshold) {
+                        converged = true;
+                        break;
+                    }
+                }
+                if (Double.isNaN(ewaMin) || ewa < ewaMin) {
+                    noImprovement = 0;
+                    ewaMin = ewa;
+                } else if (++noImprovement >= options.maxNoImprovement && options.maxNoImprovement > 0) {
+                    converged = true;
+                    break;
+                }
+            }
+            MemorySegment allLabels = Segments.ints(arena, n);
+            MemorySegment allDistances = Segments.floats(arena, n);
+            backend.assignL2(data, centres, allLabels, allDistances);
+            return new KMeans.Model(Segments.toIntArray(allLabels, n), centres.toArray(), k, d, sum(allDistances, n),
+                    step, converged, false);
+        }
+    }
+
+    /** Each centre with batch points moves to the running mean of all the points it has seen. */
+    private static void update(FloatMatrix batch, MemorySegment labels, double[] centre, double[] counts) {
+        int m = batch.rows(), d = batch.cols(), k = counts.length;
+        double[] sums = new double[k * d];
+        int[] members = new int[k];
+        for (int i = 0; i < m; i++) {
+            int c = labels.getAtIndex(INT, i);
+            members[c]++;
+            for (int j = 0; j < d; j++) sums[c * d + j] += batch.get(i, j);
+        }
+        for (int c = 0; c < k; c++) {
+            if (members[c] == 0) continue;
+            double total = counts[c] + members[c];
+            for (int j = 0; j < d; j++) centre[c * d + j] = (centre[c * d + j] * counts[c] + sums[c * d + j]) / total;
+            counts[c] = total;
+        }
+    }
+
+    /** scikit-learn's low-count reassignment: such centres jump to distinct random batch rows and take the smallest remaining count. */
+    private static void reassignSmall(FloatMatrix batch, double[] centre, double[] counts, double ratio, SplittableRandom random) {
+        int k = counts.length, d = batch.cols(), m = batch.rows();
+        double max = Arrays.stream(counts).max().orElse(0);
+        boolean[] move = new boolean[k];
+        int moving = 0;
+        for (int c = 0; c < k; c++) if (move[c] = counts[c] < ratio * max) moving++;
+        int cap = (int) (0.5 * m);
+        if (moving > cap) {
+            // Keep only the cap smallest counts.
+            Integer[] order = new Integer[k];
+            for (int c = 0; c < k; c++) order[c] = c;
+            Arrays.sort(order, (a, b) -> Double.compare(counts[a], counts[b]));
+            for (int r = cap; r < k; r++) move[order[r]] = false;
+            moving = cap;
+        }
+        if (moving == 0) return;
+        double minKept = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < k; c++) if (!move[c]) minKept = Math.min(minKept, counts[c]);
+        int[] picks = distinctRows(random, m, moving);
+        int next = 0;
+        for (int c = 0; c < k; c++) {
+            if (!move[c]) continue;
+            int row = picks[next++];
+            for (int j = 0; j < d; j++) centre[c * d + j] = batch.get(row, j);
+            if (minKept < Double.POSITIVE_INFINITY) counts[c] = minKept;
+        }
+    }
+
+    private static int[] randomRows(SplittableRandom random, int n, int count) {
+        int[] rows = new int[count];
+        for (int i = 0; i < count; i++) rows[i] = random.nextInt(n);
+        return rows;
+    }
+
+    private static int[] distinctRows(SplittableRandom random, int n, int count) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = 0; i < count; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return Arrays.copyOf(order, count);
+    }
+
+    private static FloatMatrix gather(FloatMatrix data, int[] rows, Arena arena) {
+        FloatMatrix out = Segments.matrix(arena, rows.length, data.cols());
+        gatherInto(data, rows, out);
+        return out;
+    }
+
+    private static void gatherInto(FloatMatrix data, int[] rows, FloatMatrix out) {
+        long bytes = (long) data.cols() * Float.BYTES;
+        for (int i = 0; i < rows.length; i++) MemorySegment.copy(data.data(), rows[i] * bytes, out.data(), i * bytes, bytes);
+    }
+
+    private static double sum(MemorySegment values, int count) {
+        double total = 0;
+        for (int i = 0; i < count; i++) total += values.getAtIndex(FLOAT, i);
+        return total;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.clusterby.instruct;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Candidate phrases for discover. */
+class PhrasesTest {
+    @Test
+    void frequentNgramsWithoutStopWordsAtTheEdges() {
+        List<String> texts = List.of("The red circle", "a red circle.", "Red square of paper", "blue square", "red square");
+        List<String> phrases = Phrases.fromTexts(texts, 2, 100);
+        assertEquals(List.of("red", "square", "circle", "red circle", "red square"), phrases, "by rows, ties alphabetical");
+        assertFalse(phrases.contains("the red"), "a stop-word at the edge is dropped");
+        assertEquals(List.of("red", "square"), Phrases.fromTexts(texts, 2, 2), "the cap keeps the most frequent");
+        // A phrase counts once per row, and never spans punctuation.
+        assertEquals(List.of(), Phrases.fromTexts(List.of("red red red. circle"), 2, 100));
+        assertTrue(Phrases.fromTexts(List.of("red. circle", "red. circle"), 1, 100).stream().noneMatch(p -> p.equals("red circle")));
+    }
+
+    @Test
+    void floorGrowsWithTheRows() {
+        assertEquals(2, Phrases.floor(50));
+        assertEquals(4, Phrases.floor(2000));
+    }
+
+    @Test
+    void visualWordsShipWithTheJar() {
+        List<String> words = Phrases.visualWords();
+        assertTrue(words.size() > 50);
+        assertTrue(words.containsAll(List.of("red", "striped", "grass", "dog")));
+        assertFalse(words.stream().anyMatch(w -> w.startsWith("#") || w.isBlank()));
+    }
+}
