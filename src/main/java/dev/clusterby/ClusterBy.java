@@ -33,6 +33,18 @@ public final class ClusterBy extends SliceBy {
         return result.model();
     }
 
+    /** Every row plus the {@code cluster} column, and {@code cluster_error} saying why a row has label -1 when any has. */
+    @Override
+    public DataPanel toDataPanel() {
+        DataPanel labelled = super.toDataPanel();
+        return result.errors().isEmpty() ? labelled : labelled.withColumn(result.errorColumn());
+    }
+
+    /** Why rows could not be embedded, by row; those rows have label -1. */
+    public java.util.SortedMap<Integer, String> errors() {
+        return result.errors();
+    }
+
     /** The hidden column holding the embedding used, such as {@code bge-small(text)}. */
     public String embeddingColumn() {
         return result.embeddingColumn();

@@ -15,15 +15,35 @@ import dev.clusterby.cluster.Clusterer;
  * @param backend          the compute backend that ran the kernels
  * @param fitSeconds       wall time of the fit alone
  * @param instructionReport what an instruction did (method, chosen phrases or dimensions), or null without one
+ * @param errors           why each row labelled -1 could not be embedded (such as an image that cannot be decoded), by row
  */
 public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder,
                             String embeddingColumn, int embeddedComputed, int embeddedCached, String backend,
-                            double fitSeconds, InstructionReport instructionReport) {
+                            double fitSeconds, InstructionReport instructionReport, java.util.SortedMap<Integer, String> errors) {
 
-    /** A result of a clustering without an instruction. */
+    public ClusterResult {
+        errors = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(errors == null ? java.util.Map.of() : errors));
+    }
+
+    /** Every row embedded. */
+    public ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder, String embeddingColumn,
+                         int embeddedComputed, int embeddedCached, String backend, double fitSeconds,
+                         InstructionReport instructionReport) {
+        this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds,
+                instructionReport, null);
+    }
+
+    /** A result of a clustering without an instruction, every row embedded. */
     public ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder, String embeddingColumn,
                          int embeddedComputed, int embeddedCached, String backend, double fitSeconds) {
         this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds, null);
+    }
+
+    /** The error of each row as a column named {@code cluster_error}: empty (missing) for rows that were clustered. */
+    public StringColumn errorColumn() {
+        String[] values = new String[labels.size()];
+        errors.forEach((row, reason) -> values[row] = reason);
+        return StringColumn.of("cluster_error", values);
     }
 
     public int k() {

@@ -43,34 +43,59 @@ public final class Clustering {
         }
     }
 
+    /** The rows without errors, or null when every row is good. */
+    private static int[] goodRows(int rows, java.util.SortedMap<Integer, String> errors) {
+        if (errors.isEmpty()) return null;
+        int[] good = new int[rows - errors.size()];
+        for (int row = 0, g = 0; row < rows; row++) if (!errors.containsKey(row)) good[g++] = row;
+        return good;
+    }
+
     private static ClusterResult run(DataPanel panel, Column column, ClusterSpec spec) {
         Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
         if (spec.instruction() != null) Instructions.check(column, spec.instruction());
         ComputeBackend backend = ComputeBackends.select(spec.backend());
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), spec.cacheDir(), spec.progress());
+        Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, spec.cacheDir(), spec.progress());
              Arena views = Arena.ofShared()) {
-            FloatMatrix data = embedding.tensor().matrix();
-            InstructionReport report = null;
-            if (spec.instruction() != null) {
-                // The view is derived from the cached embedding, so an instruction never re-encodes the column.
-                Instructions.Applied applied = Instructions.apply(column, data, spec, backend, views);
-                if (applied != null) {
-                    data = applied.view();
-                    report = applied.report();
+            int[] good = goodRows(column.size(), embedding.errors());
+            // Clusterers (and instruction views) see only the rows that were embedded; the others get label -1.
+            TensorColumn points = good == null ? null : embedding.tensor().take(good);
+            try {
+                if (good != null) checkKBeforeEmbedding(spec, good.length);
+                FloatMatrix data = points == null ? embedding.tensor().matrix() : points.matrix();
+                int rows = data.rows();
+                InstructionReport report = null;
+                if (spec.instruction() != null) {
+                    // The view is derived from the cached embedding, so an instruction never re-encodes the column.
+                    Instructions.Applied applied = Instructions.apply(column, data, spec, backend, views);
+                    if (applied != null) {
+                        data = applied.view();
+                        report = applied.report();
+                    }
                 }
+                long start = System.nanoTime();
+                Clusterer.Fitted model = clusterer.fit(data, backend);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int[] labels = model.labels();
+                if (labels.length != rows) {
+                    throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
+                            + " labels for " + rows + " rows");
+                }
+                if (good != null) {
+                    int[] all = new int[column.size()];
+                    java.util.Arrays.fill(all, -1);
+                    for (int i = 0; i < good.length; i++) all[good[i]] = labels[i];
+                    labels = all;
+                }
+                return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
+                        embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
+                        report, embedding.errors());
+            } finally {
+                if (points != null) points.close();
             }
-            long start = System.nanoTime();
-            Clusterer.Fitted model = clusterer.fit(data, backend);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            int[] labels = model.labels();
-            if (labels.length != column.size()) {
-                throw new ClusterbyException("method '" + clusterer.name() + "' returned " + labels.length
-                        + " labels for " + column.size() + " rows");
-            }
-            return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
-                    embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds, report);
         }
     }
 }

@@ -5,9 +5,17 @@ import dev.clusterby.embed.EmbeddingCache;
 import dev.clusterby.embed.Encoder;
 import dev.clusterby.embed.Encoders;
 
+import dev.clusterby.embed.ImageInput;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Finds the embedding of a column: the panel's hidden column, else the disk cache, else the encoder. Every
@@ -24,8 +32,12 @@ final class Embeddings {
      * @param tensor   the rows to cluster
      * @param owned    true when the caller must close {@code tensor} (no panel took it)
      */
-    record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned)
-            implements AutoCloseable {
+    record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
+                    SortedMap<Integer, String> errors) implements AutoCloseable {
+        Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned) {
+            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>());
+        }
+
         @Override
         public void close() {
             if (owned) tensor.close();
@@ -34,7 +46,19 @@ final class Embeddings {
 
     static Resolved resolve(DataPanel panel, Column column, String encoderName, Path cacheDir,
                             Encoder.ProgressListener progress) {
+        return resolve(panel, column, encoderName, null, cacheDir, progress);
+    }
+
+    /** As above, with a crop for image columns (null for none). */
+    static Resolved resolve(DataPanel panel, Column column, String encoderName, Crop crop, Path cacheDir,
+                            Encoder.ProgressListener progress) {
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
+        if (crop != null && !(column instanceof ImageColumn)) {
+            throw new ClusterbyException.BadOption("crop", "applies to image columns; '" + column.name() + "' is " + column.type());
+        }
+        if (column instanceof ImageColumn images) {
+            return images(panel, images, Encoders.resolve(encoderName, Encoder.Modality.IMAGE), crop, cacheDir, progress);
+        }
         int missing = column.firstMissing();
         if (missing >= 0) {
             throw new ClusterbyException.InvalidData("column '" + column.name() + "' row " + missing
@@ -50,8 +74,7 @@ final class Embeddings {
             case DoubleColumn c -> numeric(column, encoderName);
             case BooleanColumn c -> numeric(column, encoderName);
             case StringColumn s -> encoded(panel, s, Encoders.resolve(encoderName, Encoder.Modality.TEXT), cacheDir, progress);
-            case ImageColumn i -> throw new ClusterbyException.Unavailable("column '" + column.name()
-                    + "' holds images; no image encoder is configured yet");
+            case ImageColumn i -> throw new IllegalStateException("image columns are handled above");
             case TimestampColumn t -> throw new ClusterbyException.InvalidData("cannot cluster by timestamp column '"
                     + column.name() + "'; group by it instead");
         };
@@ -130,5 +153,151 @@ final class Embeddings {
             return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false);
         }
         return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true);
+    }
+
+    /**
+     * Embeds an image column. An image that cannot be decoded does not stop the run: its row is reported (log and
+     * {@link Resolved#errors()}), marked missing in the tensor and stored as NaN in the disk cache, and the caller
+     * leaves it out of clustering. A crop box outside an image stops the run: that is a mistake in the crop.
+     */
+    private static Resolved images(DataPanel panel, ImageColumn column, Encoder encoder, Crop crop, Path cacheDir,
+                                   Encoder.ProgressListener progress) {
+        String hiddenName = encoder.id() + "(" + column.name() + (crop == null ? "" : " " + crop.cacheKeyPart()) + ")";
+        String derivation = encoder.id() + "@" + encoder.version() + (crop == null ? "" : "|" + crop.cacheKeyPart());
+        String fingerprint = EmbeddingKeys.fingerprint(column, derivation);
+        int n = column.size();
+        if (panel != null) {
+            TensorColumn hit = panel.cachedTensor(hiddenName, fingerprint);
+            if (hit != null) {
+                SortedMap<Integer, String> errors = new TreeMap<>();
+                for (int row = 0; row < n; row++) if (hit.isMissing(row)) errors.put(row, reasonAgain(column, row, crop));
+                requireSomeGood(column, errors);
+                return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors);
+            }
+        }
+        EmbeddingCache cache = new EmbeddingCache(cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory());
+        TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
+        SortedMap<Integer, String> errors = new TreeMap<>();
+        int computed = 0, cached = n;
+        try {
+            FloatMatrix m = tensor.matrix();
+            if (cache.load(fingerprint, m)) {
+                for (int row = 0; row < n; row++) if (Float.isNaN(m.get(row, 0))) errors.put(row, reasonAgain(column, row, crop));
+            } else {
+                List<ImageInput> inputs = new ArrayList<>(n);
+                for (int row = 0; row < n; row++) inputs.add(input(column, row, crop));
+                SortedMap<Integer, String> failed = encoder.encodeImages(inputs, m, progress);
+                failed.forEach((row, reason) -> errors.put(row, "cannot decode image: " + reason));
+                for (int row : errors.keySet()) {
+                    MemorySegment.copy(nanRow(m.cols()), 0, m.data(), FloatMatrix.FLOAT, (long) row * m.cols() * Float.BYTES, m.cols());
+                }
+                requireFinite(tensor, errors);
+                logErrors(column, errors);
+                cache.store(fingerprint, m);
+                computed = n - errors.size();
+                cached = 0;
+                LOG.log(System.Logger.Level.DEBUG, "embedded {0} images of ''{1}'' with {2}", n, column.name(), encoder.id());
+            }
+            requireSomeGood(column, errors);
+        } catch (RuntimeException e) {
+            tensor.close();
+            throw e;
+        }
+        BitSet bad = new BitSet(n);
+        errors.keySet().forEach(bad::set);
+        TensorColumn marked = bad.isEmpty() ? tensor : tensor.withMissing(bad);
+        if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
+            panel.putHidden(hiddenName, marked, column.name(), derivation, fingerprint);
+            return new Resolved(marked, encoder.id(), hiddenName, computed, cached, false, errors);
+        }
+        return new Resolved(marked, encoder.id(), hiddenName, computed, cached, true, errors);
+    }
+
+    /** Row {@code row} of the column as the encoder sees it: decoded lazily, cropped, failures as IOException. */
+    private static ImageInput input(ImageColumn column, int row, Crop crop) {
+        ImageColumn.Source source = column.source(row);
+        String where = "column '" + column.name() + "' row " + row + (source == null ? "" : " (" + source.label() + ")");
+        return new ImageInput() {
+            @Override
+            public String label() {
+                return where;
+            }
+
+            @Override
+            public BufferedImage decode() throws IOException {
+                if (source == null) throw new IOException("the row has no image");
+                BufferedImage image;
+                try {
+                    image = source.decode();
+                } catch (RuntimeException e) {
+                    // Decoders throw unchecked exceptions on some corrupt files; that is this image's problem alone.
+                    throw new IOException(e.toString(), e);
+                }
+                return crop == null ? image : cropImage(crop, image, where);
+            }
+        };
+    }
+
+    /**
+     * The crop of one image. A pixel box reaching outside the image is a mistake in the crop, not in the image, so it
+     * stops the run with the row, path and size (Crop.toPixels would clamp it silently).
+     */
+    private static BufferedImage cropImage(Crop crop, BufferedImage image, String where) {
+        int w = image.getWidth(), h = image.getHeight();
+        if (!crop.fractional() && (crop.x1() > w || crop.y1() > h)) {
+            throw new ClusterbyException.BadOption("crop", "box " + crop + " lies outside " + where + ", which is "
+                    + w + "x" + h + " pixels");
+        }
+        int[] box = crop.toPixels(w, h);
+        return image.getSubimage(box[0], box[1], Math.max(1, box[2] - box[0]), Math.max(1, box[3] - box[1]));
+    }
+
+    /** The reason a row failed in an earlier run, found again by decoding just that row. */
+    private static String reasonAgain(ImageColumn column, int row, Crop crop) {
+        try {
+            input(column, row, crop).decode();
+            return "could not be embedded in an earlier run";
+        } catch (IOException e) {
+            return "cannot decode image: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private static void requireSomeGood(ImageColumn column, SortedMap<Integer, String> errors) {
+        if (errors.size() < column.size()) return;
+        int first = errors.firstKey();
+        throw new ClusterbyException.BadFile("none of the " + column.size() + " images of column '" + column.name()
+                + "' could be embedded; row " + first + " (" + column.format(first) + "): " + errors.get(first));
+    }
+
+    private static void logErrors(ImageColumn column, SortedMap<Integer, String> errors) {
+        int shown = 0;
+        for (var entry : errors.entrySet()) {
+            if (shown++ == 10) {
+                LOG.log(System.Logger.Level.WARNING, "… and " + (errors.size() - 10) + " more images that cannot be decoded");
+                break;
+            }
+            LOG.log(System.Logger.Level.WARNING, "column ''{0}'' row {1} ({2}): {3}; the row gets no cluster (-1)",
+                    column.name(), entry.getKey(), column.format(entry.getKey()), entry.getValue());
+        }
+    }
+
+    private static float[] nanRow(int cols) {
+        float[] row = new float[cols];
+        java.util.Arrays.fill(row, Float.NaN);
+        return row;
+    }
+
+    /** As {@link #requireFinite(TensorColumn)}, skipping rows already known to be bad. */
+    private static void requireFinite(TensorColumn t, SortedMap<Integer, String> skip) {
+        FloatMatrix m = t.matrix();
+        for (int row = 0; row < m.rows(); row++) {
+            if (skip.containsKey(row)) continue;
+            for (int c = 0; c < m.cols(); c++) {
+                float v = m.get(row, c);
+                if (!Float.isFinite(v)) {
+                    throw new ClusterbyException.InvalidData("column '" + t.name() + "' row " + row + " has " + v + " at dimension " + c);
+                }
+            }
+        }
     }
 }

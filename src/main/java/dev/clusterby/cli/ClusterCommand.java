@@ -70,6 +70,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Embedding cache folder.")
     Path cacheDir;
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto (CUDA when the GPU build and a GPU are there), cpu, cuda.")
+    String device;
+
     @Option(names = "--instruction", paramLabel = "TEXT", description = "What to group by, in words, e.g. \"group by colour\".")
     String instruction;
 
@@ -100,6 +103,7 @@ final class ClusterCommand implements Callable<Integer> {
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
+        Devices.apply(device);
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);

@@ -53,5 +53,10 @@ final class Report {
         out.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
         out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
                 result.model().iterations(), result.fitSeconds());
+        if (!result.errors().isEmpty()) {
+            var first = result.errors().firstEntry();
+            out.printf(Locale.ROOT, "not embedded: %d row%s, label -1 (row %d: %s)%n", result.errors().size(),
+                    result.errors().size() == 1 ? "" : "s", first.getKey(), first.getValue());
+        }
     }
 }

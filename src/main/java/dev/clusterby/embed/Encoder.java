@@ -4,6 +4,7 @@ import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.FloatMatrix;
 
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Turns the values of one modality into fixed-size, L2-normalised float32 vectors. An encoder owns native
@@ -26,6 +27,17 @@ public interface Encoder extends AutoCloseable {
      * The progress listener is told the number of rows done after each batch.
      */
     void encodeTexts(List<String> texts, FloatMatrix out, ProgressListener progress);
+
+    /**
+     * Encodes images into {@code out}, one row per image, in order. An image that cannot be decoded does not stop
+     * the call: its row is returned with the reason, and its row of {@code out} is left unspecified.
+     *
+     * @return the rows that failed, by row, with a one-line reason each; empty when all were encoded
+     */
+    default SortedMap<Integer, String> encodeImages(List<? extends ImageInput> images, FloatMatrix out, ProgressListener progress) {
+        throw new ClusterbyException.BadOption("encoder", "'" + id() + "' reads "
+                + modality().name().toLowerCase(java.util.Locale.ROOT) + ", not images");
+    }
 
     /**
      * The encoder that embeds instruction texts into this encoder's space: itself for a text encoder, the text tower

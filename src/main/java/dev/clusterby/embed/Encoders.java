@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
 /**
  * The encoder registry by name. Built in: {@code bge-small} (the default for text), {@code minilm} and
- * {@code e5-small}; more come from {@link #register(String, Supplier)} and from {@link EncoderProvider}s found by
+ * {@code e5-small}; {@code hog-pca} (the default for images: classical features, see {@link ClassicImageEncoder});
+ * {@code clip:DIR}, a CLIP export in a folder (see {@link ClipEncoder}), one shared instance per folder; more come from {@link #register(String, Supplier)} and from {@link EncoderProvider}s found by
  * {@link ServiceLoader}.
  *
  * <p>{@link #resolve} hands out one shared instance per name, made on first use and owned by the registry: closing it
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
 public final class Encoders {
     private static final System.Logger LOG = System.getLogger(Encoders.class.getName());
     private static final String DEFAULT_TEXT = "bge-small";
+    private static final String DEFAULT_IMAGE = ClassicImageEncoder.ID;
+    private static final String CLIP_PREFIX = "clip:";
 
     private record Entry(String name, Supplier<? extends Encoder> factory, Encoder.Modality knownModality) {}
 
@@ -42,6 +46,8 @@ public final class Encoders {
         builtIn(OnnxTextEncoder.BGE_SMALL, "bge-small-en-v1.5");
         builtIn(OnnxTextEncoder.MINILM, "all-minilm-l6-v2", "all-MiniLM-L6-v2");
         builtIn(OnnxTextEncoder.E5_SMALL, "e5-small-v2");
+        ENTRIES.put(DEFAULT_IMAGE, new Entry(DEFAULT_IMAGE, ClassicImageEncoder::create, Encoder.Modality.IMAGE));
+        ALIASES.put("hog", DEFAULT_IMAGE);
     }
 
     private Encoders() {}
@@ -61,7 +67,15 @@ public final class Encoders {
 
     /** The default encoder name for a modality, or null when none is configured. */
     public static String defaultName(Encoder.Modality modality) {
-        return modality == Encoder.Modality.TEXT ? DEFAULT_TEXT : null;
+        return modality == Encoder.Modality.TEXT ? DEFAULT_TEXT : DEFAULT_IMAGE;
+    }
+
+    /**
+     * The shared CLIP encoder of an export folder ({@code image.onnx}, {@code text.onnx}, {@code tokenizer.json},
+     * {@code clip.json}; see {@link ClipEncoder}); the same as {@code resolve("clip:" + dir, IMAGE)}.
+     */
+    public static Encoder clip(java.nio.file.Path dir) {
+        return resolve(CLIP_PREFIX + dir, Encoder.Modality.IMAGE);
     }
 
     /**
@@ -122,11 +136,27 @@ public final class Encoders {
 
     private static Entry entry(String name) {
         loadProviders();
+        if (name != null && name.trim().regionMatches(true, 0, CLIP_PREFIX, 0, CLIP_PREFIX.length())) return clipEntry(name.trim());
         String key = canonicalSpelling(name);
         Entry entry = ENTRIES.get(key);
         if (entry == null && ALIASES.containsKey(key)) entry = ENTRIES.get(ALIASES.get(key));
         if (entry == null) throw new ClusterbyException.UnknownName("encoder", name, ENTRIES.keySet());
         return entry;
+    }
+
+    /** {@code clip:DIR}: one entry per real folder, so two spellings of a folder share one instance. Holds LOCK. */
+    private static Entry clipEntry(String name) {
+        String folder = name.substring(CLIP_PREFIX.length()).trim();
+        if (folder.isEmpty()) throw new ClusterbyException.BadOption("encoder", "'clip:' needs a folder: clip:/path/to/export");
+        java.nio.file.Path dir = java.nio.file.Path.of(folder).toAbsolutePath().normalize();
+        try {
+            dir = dir.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new ClusterbyException.BadFile("CLIP export folder " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+        String key = CLIP_PREFIX + dir;
+        java.nio.file.Path found = dir;
+        return ENTRIES.computeIfAbsent(key, k -> new Entry(k, () -> ClipEncoder.load(found), Encoder.Modality.IMAGE));
     }
 
     private static String canonicalSpelling(String name) {
@@ -237,6 +267,13 @@ public final class Encoders {
         public Encoder textEncoderForInstructions() {
             Encoder tower = delegate.textEncoderForInstructions();
             return tower == delegate ? this : new CountingEncoder(tower, true);
+        }
+
+        @Override
+        public SortedMap<Integer, String> encodeImages(List<? extends ImageInput> images, FloatMatrix out, ProgressListener progress) {
+            SortedMap<Integer, String> failures = delegate.encodeImages(images, out, progress);
+            EncoderStats.addRowsEncoded(images.size() - failures.size());
+            return failures;
         }
 
         @Override

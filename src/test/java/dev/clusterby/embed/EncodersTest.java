@@ -44,9 +44,11 @@ class EncodersTest {
     }
 
     @Test
-    void noImageEncoderIsConfiguredYet() {
-        var error = assertThrows(ClusterbyException.Unavailable.class, () -> Encoders.resolve("auto", Encoder.Modality.IMAGE));
-        assertTrue(error.getMessage().contains("no image encoder is configured"), error.getMessage());
+    void autoForImagesIsTheClassicalEncoder() {
+        Encoder auto = Encoders.resolve("auto", Encoder.Modality.IMAGE);
+        assertEquals("hog-pca", auto.id());
+        assertSame(auto, Encoders.resolve("hog", Encoder.Modality.IMAGE));
+        assertThrows(ClusterbyException.BadOption.class, () -> Encoders.resolve("hog-pca", Encoder.Modality.TEXT));
         var wrong = assertThrows(ClusterbyException.BadOption.class, () -> Encoders.resolve("minilm", Encoder.Modality.IMAGE));
         assertTrue(wrong.getMessage().contains("reads text"), wrong.getMessage());
     }
