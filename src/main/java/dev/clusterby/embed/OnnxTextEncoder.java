@@ -146,7 +146,7 @@ final class OnnxTextEncoder implements Encoder {
                 options.setIntraOpNumThreads(tuning.intraOpThreads());
                 options.setInterOpNumThreads(1);
                 options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-                provider = chooseProvider(spec, options, tuning);
+                provider = chooseProvider(options, tuning);
                 // Measured on 2 cores: createSession(byte[]) starts as fast as a temp-file path (the bytes are
                 // already in memory for the version hash), and leaves nothing on disk.
                 session = env.createSession(model, options);
@@ -207,38 +207,11 @@ final class OnnxTextEncoder implements Encoder {
         }
     }
 
-    /** Adds CUDA to the options when asked for or available; returns the provider's name for the log. */
-    private static String chooseProvider(Spec spec, OrtSession.SessionOptions options, Tuning tuning) {
-        String device = System.getProperty("clusterby.device");
-        if (device == null || device.isBlank()) device = System.getenv("CLUSTERBY_DEVICE");
-        device = device == null || device.isBlank() ? "auto" : device.trim().toLowerCase(Locale.ROOT);
+    /** The execution provider (shared rule in {@link ExecutionProviders}); the CPU label says how runs are split. */
+    private static String chooseProvider(OrtSession.SessionOptions options, Tuning tuning) {
         String cpu = "CPU (" + tuning.workers() + " concurrent run" + (tuning.workers() == 1 ? "" : "s") + " of " + tuning.intraOpThreads() + " thread"
                 + (tuning.intraOpThreads() == 1 ? "" : "s") + ", " + tuning.batchRows() + " text" + (tuning.batchRows() == 1 ? "" : "s") + " per run)";
-        switch (device) {
-            case "cpu" -> {
-                return cpu;
-            }
-            case "cuda" -> {
-                try {
-                    options.addCUDA(0);
-                    return "CUDA (device 0)";
-                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new ClusterbyException.Unavailable("--device cuda asked for, but ONNX Runtime cannot use CUDA here"
-                            + " (the GPU build com.microsoft.onnxruntime:onnxruntime_gpu, a GPU and its drivers are needed): "
-                            + e.getMessage(), e);
-                }
-            }
-            case "auto" -> {
-                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) return cpu;
-                try {
-                    options.addCUDA(0);
-                    return "CUDA (device 0)";
-                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    return cpu + "; CUDA is built in but failed: " + e.getMessage();
-                }
-            }
-            default -> throw new ClusterbyException.BadOption("device", "'" + device + "' is not one of auto, cpu, cuda");
-        }
+        return ExecutionProviders.choose(options, cpu);
     }
 
     /** Checks the model takes and returns what we feed and read; returns whether it takes token_type_ids. */
