@@ -246,7 +246,10 @@ public final class KMeans implements Clusterer {
         copyRow(data, random.nextInt(n), centroids, 0);
         backend.assignL2(data, new FloatMatrix(centroids.row(0), 1, d), labels, distances);
         double potential = 0;
-        for (int i = 0; i < n; i++) potential += closest[i] = distances.getAtIndex(FLOAT, i);
+        // Bulk copies to heap arrays: these loops run before the JIT warms up, where per-element segment access is slow.
+        float[] trialDistances = new float[n];
+        MemorySegment.copy(distances, FLOAT, 0, trialDistances, 0, n);
+        for (int i = 0; i < n; i++) potential += closest[i] = trialDistances[i];
         double[] trialClosest = new double[n];
         double[] bestClosest = new double[n];
         for (int c = 1; c < k; c++) {
@@ -256,9 +259,10 @@ public final class KMeans implements Clusterer {
                 int pick = sample(closest, potential, random);
                 copyRow(data, pick, candidate, 0);
                 backend.assignL2(data, candidate, labels, distances);
+                MemorySegment.copy(distances, FLOAT, 0, trialDistances, 0, n);
                 double trialPotential = 0;
                 for (int i = 0; i < n; i++) {
-                    trialClosest[i] = Math.min(closest[i], distances.getAtIndex(FLOAT, i));
+                    trialClosest[i] = Math.min(closest[i], trialDistances[i]);
                     trialPotential += trialClosest[i];
                 }
                 if (trialPotential < bestPotential) {
