@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compute-kernel benchmarks in one go: build, JMH (short settings), report table, peers (scikit-learn, FAISS).
 # Usage: benchmarks/run-compute.sh [--no-build] [--no-peers]     Results: benchmarks/target/compute-*.{json,txt}
-# Env: JMH_OPTS overrides the JMH run settings; BACKENDS the candidate backends (default native,java,opencl).
+# Env: JMH_OPTS overrides the JMH run settings; BACKENDS the candidate backends (default native,java,opencl);
+#      EXTRA_CP is put before the jar on the class path (to try backend classes not yet merged).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/benchmarks/target"
@@ -29,26 +30,27 @@ if [ "$build" = 1 ]; then
   (cd "$root/benchmarks" && ../mvnw -q -B package)
 fi
 jar="$out/benchmarks.jar"
+cp="${EXTRA_CP:+$EXTRA_CP:}$jar"
 flags=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
 
 echo "== machine"; lscpu | head -20 | grep -v '^Flags'; grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512'
 echo "== $(date -u +%FT%TZ)  $(uptime)"
-backends=$("$java" "${flags[@]}" -cp "$jar" dev.clusterby.bench.compute.Backends ${BACKENDS//,/ } 2> >(grep -v '^WARNING' >&2))
+backends=$("$java" "${flags[@]}" -cp "$cp" dev.clusterby.bench.compute.Backends $(echo "${BACKENDS:-native,java,opencl}" | tr , " ") 2> >(grep -v '^WARNING' >&2))
 [ -n "$backends" ] || { echo "no accelerated backend runs here" >&2; backends=""; }
 echo "== backends measured: ${backends:-none} (+ scalar at the smallest shape)"
 
 runs=()
 if [ -n "$backends" ]; then
-  "$java" -jar "$jar" 'SgemmBench|KMeansKernelsBench|GmmBench|MaskBench' -p backend="$backends" $jmh_opts \
+  "$java" -cp "$cp" org.openjdk.jmh.Main 'SgemmBench|KMeansKernelsBench|GmmBench|MaskBench' -p backend="$backends" $jmh_opts \
       -rf json -rff "$out/compute-jmh.json" > "$out/compute-jmh.log" 2>&1 || true
   runs+=("$out/compute-jmh.json")
   echo "== after JMH (accelerated): $(uptime)"
 else
-  "$java" -jar "$jar" 'SgemmBench' $jmh_opts -rf json -rff "$out/compute-jmh.json" > "$out/compute-jmh.log" 2>&1 || true
+  "$java" -cp "$cp" org.openjdk.jmh.Main 'SgemmBench' $jmh_opts -rf json -rff "$out/compute-jmh.json" > "$out/compute-jmh.log" 2>&1 || true
   runs+=("$out/compute-jmh.json")
 fi
 # The scalar reference only where it finishes in seconds: the smallest k-means shape, GMM and the mask.
-"$java" -jar "$jar" 'KMeansKernelsBench|GmmBench|MaskBench' -p backend=scalar -p shape=20000x64x32 $jmh_opts \
+"$java" -cp "$cp" org.openjdk.jmh.Main 'KMeansKernelsBench|GmmBench|MaskBench' -p backend=scalar -p shape=20000x64x32 $jmh_opts \
     -rf json -rff "$out/compute-jmh-scalar.json" > "$out/compute-jmh-scalar.log" 2>&1 || true
 runs+=("$out/compute-jmh-scalar.json")
 echo "== after JMH (scalar): $(uptime)"
