@@ -2,7 +2,8 @@
 # Compute-kernel benchmarks in one go: build, JMH (short settings), report table, peers (scikit-learn, FAISS).
 # Usage: benchmarks/run-compute.sh [--no-build] [--no-peers]     Results: benchmarks/target/compute-*.{json,txt}
 # Env: JMH_OPTS overrides the JMH run settings; BACKENDS the candidate backends (default native,java,opencl);
-#      EXTRA_CP is put before the jar on the class path (to try backend classes not yet merged).
+#      EXTRA_CP is put before the jar on the class path (to try backend classes not yet merged);
+#      PEERS_OPTS is passed to peers/peers.py (e.g. "--cli-iters 0" skips the slow CLI runs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/benchmarks/target"
@@ -60,7 +61,7 @@ python3 "$root/benchmarks/report.py" "${runs[@]}" | tee "$out/compute-report.txt
 
 if [ "$peers" = 1 ]; then
   echo "== peers (same .npy files): $(uptime)"
-  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 "$root/benchmarks/peers/peers.py" --backends "${backends:-native}" \
+  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 "$root/benchmarks/peers/peers.py" --backends "${backends:-native}" ${PEERS_OPTS:-} \
       | tee "$out/compute-peers.txt"
 fi
 echo "== done: $(uptime)"

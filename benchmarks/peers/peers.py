@@ -121,7 +121,7 @@ def clusterby_kernels(backends, iters):
         print(out.stderr[-2000:], file=sys.stderr)
     rows = {}
     for line in out.stdout.splitlines():
-        if line.startswith("peer skipped"):
+        if line.startswith(("peer skipped", "peer failed")):
             print("  " + line)
             continue
         m = re.match(r"peer (\S+) backend=(\S+) .*sec_per_iter=([0-9.]+) median=([0-9.]+) (\w+)=(\S+)", line)
@@ -157,9 +157,10 @@ def main():
     except Exception as e:  # noqa: BLE001 - a missing peer is reported, not fatal
         rows.append(("kmeans 100000x128 k=256", "FAISS", float("nan"), f"failed: {e}"))
     for b in backends:
-        if ("kmeans", b) in ours:
-            s, med, _, inertia = ours[("kmeans", b)]
-            rows.append(("kmeans 100000x128 k=256", f"clusterby kernels {b}", s, f"inertia {inertia:.6e} (median {med:.4f} s)"))
+        for tag in (b, b + "(shared-arena)"):
+            if ("kmeans", tag) in ours:
+                s, med, _, inertia = ours[("kmeans", tag)]
+                rows.append(("kmeans 100000x128 k=256", f"clusterby kernels {tag}", s, f"inertia {inertia:.6e} (median {med:.4f} s)"))
         if a.cli_iters > 1:
             try:
                 s, s1, sn = clusterby_cli(b, a.cli_iters)
@@ -170,18 +171,19 @@ def main():
     gd, m, n = sklearn_gmm(g, gm0, gp0, a.iters, "diag")
     rows.append(("gmm diag 20000x32 k=32", "scikit-learn", gd, f"lower_bound {m.lower_bound_:.6f} after {n} it"))
     for b in backends:
-        if ("gmm-diag", b) in ours:
-            s, med, _, lb = ours[("gmm-diag", b)]
-            rows.append(("gmm diag 20000x32 k=32", f"clusterby kernels {b}", s, f"lower_bound {lb:.6f} (median {med:.4f} s)"))
+        for tag in (b, b + "(shared-arena)"):
+            if ("gmm-diag", tag) in ours:
+                s, med, _, lb = ours[("gmm-diag", tag)]
+                rows.append(("gmm diag 20000x32 k=32", f"clusterby kernels {tag}", s, f"lower_bound {lb:.6f} (median {med:.4f} s)"))
     gf, m, n = sklearn_gmm(g, gm0[:16], None, a.iters, "full")
     rows.append(("gmm full 20000x32 k=16", "scikit-learn", gf, f"lower_bound {m.lower_bound_:.6f} after {n} it; "
                  "clusterby: see eStepFull+momentsFull in the JMH report"))
 
     ref = {"kmeans 100000x128 k=256": sk, "gmm diag 20000x32 k=32": gd, "gmm full 20000x32 k=16": gf}
-    print(f"{'task':<26} {'who':<34} {'s/iter':>9} {'sklearn/this':>12}  check")
+    print(f"{'task':<26} {'who':<40} {'s/iter':>9} {'sklearn/this':>12}  check")
     for task, who, s, check in rows:
         ratio = ref[task] / s if s == s and s > 0 else float("nan")
-        print(f"{task:<26} {who:<34} {s:>9.4f} {ratio:>12.2f}  {check}")
+        print(f"{task:<26} {who:<40} {s:>9.4f} {ratio:>12.2f}  {check}")
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 

@@ -20,6 +20,9 @@ import java.util.Locale;
  * {@code peer gmm-diag backend=B iters=N sec_per_iter=S lower_bound=L}. Seconds exclude seeding and loading:
  * each iteration is timed alone, after one untimed warm-up iteration from the same start.
  *
+ * <p>Work segments come from a confined arena, as in {@code KMeans}; a backend that fails on those (a kernel writing
+ * them from its own threads) is reported, then rerun on a shared arena and marked {@code arena=shared}.
+ *
  * <p>Usage: PeerRuns DATA_DIR ITERATIONS BACKEND...
  */
 public final class PeerRuns {
@@ -37,14 +40,31 @@ public final class PeerRuns {
                 System.out.println("peer skipped backend=" + name + " reason=" + e.getMessage().replace('\n', ' '));
                 continue;
             }
-            kmeans(dir, iterations, backend);
-            gmmDiag(dir, iterations, backend);
+            for (String task : new String[] {"kmeans", "gmm-diag"}) {
+                try {
+                    run(task, dir, iterations, backend, false);
+                } catch (RuntimeException e) {
+                    System.out.println("peer failed " + task + " backend=" + name + " arena=confined reason=" + e);
+                    try {
+                        run(task, dir, iterations, backend, true);
+                    } catch (RuntimeException again) {
+                        System.out.println("peer failed " + task + " backend=" + name + " arena=shared reason=" + again);
+                    }
+                }
+            }
         }
     }
 
-    private static void kmeans(Path dir, int iterations, ComputeBackend backend) {
-        try (DataPanel xPanel = Npy.read(dir.resolve("kmeans_X.npy")); DataPanel cPanel = Npy.read(dir.resolve("kmeans_C0.npy"));
-             Arena arena = Arena.ofConfined()) {
+    private static void run(String task, Path dir, int iterations, ComputeBackend backend, boolean shared) {
+        try (Arena arena = shared ? Arena.ofShared() : Arena.ofConfined()) {
+            String tag = shared ? "(shared-arena)" : "";
+            if (task.equals("kmeans")) kmeans(dir, iterations, backend, arena, tag);
+            else gmmDiag(dir, iterations, backend, arena, tag);
+        }
+    }
+
+    private static void kmeans(Path dir, int iterations, ComputeBackend backend, Arena arena, String tag) {
+        try (DataPanel xPanel = Npy.read(dir.resolve("kmeans_X.npy")); DataPanel cPanel = Npy.read(dir.resolve("kmeans_C0.npy"))) {
             FloatMatrix x = tensor(xPanel), c0 = tensor(cPanel);
             FloatMatrix centroids = Segments.matrix(arena, c0.rows(), c0.cols());
             LloydStep lloyd = new LloydStep(arena, x, centroids);
@@ -59,14 +79,14 @@ public final class PeerRuns {
             }
             // Final labels agree with the final centroids, as scikit-learn's inertia_.
             backend.assignL2(x, centroids, lloyd.labels, lloyd.best);
-            System.out.printf(Locale.ROOT, "peer kmeans backend=%s iters=%d sec_per_iter=%.5f median=%.5f inertia=%.6e%n",
-                    backend.name(), iterations, mean(seconds), median(seconds), lloyd.lastInertia());
+            System.out.printf(Locale.ROOT, "peer kmeans backend=%s%s iters=%d sec_per_iter=%.5f median=%.5f inertia=%.6e%n",
+                    backend.name(), tag, iterations, mean(seconds), median(seconds), lloyd.lastInertia());
         }
     }
 
-    private static void gmmDiag(Path dir, int iterations, ComputeBackend backend) {
+    private static void gmmDiag(Path dir, int iterations, ComputeBackend backend, Arena arena, String tag) {
         try (DataPanel xPanel = Npy.read(dir.resolve("gmm_X.npy")); DataPanel mPanel = Npy.read(dir.resolve("gmm_means0.npy"));
-             DataPanel pPanel = Npy.read(dir.resolve("gmm_precisions0.npy")); Arena arena = Arena.ofConfined()) {
+             DataPanel pPanel = Npy.read(dir.resolve("gmm_precisions0.npy"))) {
             FloatMatrix x = tensor(xPanel), m0 = tensor(mPanel), p0 = tensor(pPanel);
             FloatMatrix means = Segments.matrix(arena, m0.rows(), m0.cols());
             FloatMatrix precisions = Segments.matrix(arena, p0.rows(), p0.cols());
@@ -86,8 +106,8 @@ public final class PeerRuns {
                     if (pass == 1) seconds[i] = (System.nanoTime() - t0) / 1e9;
                 }
             }
-            System.out.printf(Locale.ROOT, "peer gmm-diag backend=%s iters=%d sec_per_iter=%.5f median=%.5f lower_bound=%.6f%n",
-                    backend.name(), iterations, mean(seconds), median(seconds), lowerBound);
+            System.out.printf(Locale.ROOT, "peer gmm-diag backend=%s%s iters=%d sec_per_iter=%.5f median=%.5f lower_bound=%.6f%n",
+                    backend.name(), tag, iterations, mean(seconds), median(seconds), lowerBound);
         }
     }
 
