@@ -239,40 +239,42 @@ public final class KMeans implements Clusterer {
                              Arena arena) {
         int n = data.rows(), d = data.cols(), k = centroids.rows();
         int trials = 2 + (int) Math.log(k);
-        double[] closest = new double[n];
-        MemorySegment labels = Segments.ints(arena, n);
-        MemorySegment distances = Segments.floats(arena, n);
-        FloatMatrix candidate = Segments.matrix(arena, 1, d);
         copyRow(data, random.nextInt(n), centroids, 0);
-        backend.assignL2(data, new FloatMatrix(centroids.row(0), 1, d), labels, distances);
+        FloatMatrix first = Segments.matrix(arena, n, 1);
+        backend.distancesL2(data, new FloatMatrix(centroids.row(0), 1, d), first);
+        // Heap copies: these loops run before the JIT warms up, where per-element segment access is slow.
+        double[] closest = new double[n];
+        float[] firstDistances = first.toArray();
         double potential = 0;
-        // Bulk copies to heap arrays: these loops run before the JIT warms up, where per-element segment access is slow.
-        float[] trialDistances = new float[n];
-        MemorySegment.copy(distances, FLOAT, 0, trialDistances, 0, n);
-        for (int i = 0; i < n; i++) potential += closest[i] = trialDistances[i];
-        double[] trialClosest = new double[n];
+        for (int i = 0; i < n; i++) potential += closest[i] = firstDistances[i];
+        FloatMatrix candidates = Segments.matrix(arena, trials, d);
+        FloatMatrix candidateDistances = Segments.matrix(arena, n, trials);
+        float[] distances = new float[n * trials];
         double[] bestClosest = new double[n];
+        int[] picks = new int[trials];
         for (int c = 1; c < k; c++) {
-            int bestCandidate = -1;
+            for (int t = 0; t < trials; t++) {
+                picks[t] = sample(closest, potential, random);
+                copyRow(data, picks[t], candidates, t);
+            }
+            // All candidates are scored in one pass over the data, as scikit-learn does.
+            backend.distancesL2(data, candidates, candidateDistances);
+            MemorySegment.copy(candidateDistances.data(), FLOAT, 0, distances, 0, n * trials);
+            int bestTrial = 0;
             double bestPotential = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
-                int pick = sample(closest, potential, random);
-                copyRow(data, pick, candidate, 0);
-                backend.assignL2(data, candidate, labels, distances);
-                MemorySegment.copy(distances, FLOAT, 0, trialDistances, 0, n);
                 double trialPotential = 0;
-                for (int i = 0; i < n; i++) {
-                    trialClosest[i] = Math.min(closest[i], trialDistances[i]);
-                    trialPotential += trialClosest[i];
-                }
+                for (int i = 0; i < n; i++) trialPotential += Math.min(closest[i], distances[i * trials + t]);
                 if (trialPotential < bestPotential) {
                     bestPotential = trialPotential;
-                    bestCandidate = pick;
-                    System.arraycopy(trialClosest, 0, bestClosest, 0, n);
+                    bestTrial = t;
                 }
             }
-            copyRow(data, bestCandidate, centroids, c);
-            System.arraycopy(bestClosest, 0, closest, 0, n);
+            for (int i = 0; i < n; i++) bestClosest[i] = Math.min(closest[i], distances[i * trials + bestTrial]);
+            copyRow(data, picks[bestTrial], centroids, c);
+            double[] swap = closest;
+            closest = bestClosest;
+            bestClosest = swap;
             potential = bestPotential;
         }
     }

@@ -26,6 +26,26 @@ public interface ComputeBackend extends AutoCloseable {
     void assignL2(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment minDistances);
 
     /**
+     * Squared L2 distances from every point to every centroid: {@code out} is n×k float32, clamped at 0. Used where
+     * each centroid's distances matter, not only the nearest (k-means++ scores several candidates in one pass).
+     * The default runs {@link #assignL2} once per centroid; backends override it with one blocked pass.
+     */
+    default void distancesL2(FloatMatrix points, FloatMatrix centroids, FloatMatrix out) {
+        int n = points.rows(), k = centroids.rows();
+        if (out.rows() != n || out.cols() != k) {
+            throw new IllegalArgumentException("out is " + out.rows() + "x" + out.cols() + ", expected " + n + "x" + k);
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            MemorySegment labels = Segments.ints(arena, n);
+            MemorySegment distances = Segments.floats(arena, n);
+            for (int c = 0; c < k; c++) {
+                assignL2(points, new FloatMatrix(centroids.row(c), 1, centroids.cols()), labels, distances);
+                for (int i = 0; i < n; i++) out.set(i, c, distances.getAtIndex(Segments.FLOAT, i));
+            }
+        }
+    }
+
+    /**
      * For L2-normalised points and centroids, the centroid of highest dot product (ties to the lower index):
      * {@code labels[i]} and {@code maxSimilarity[i]}.
      */

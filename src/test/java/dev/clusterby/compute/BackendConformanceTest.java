@@ -125,6 +125,25 @@ public abstract class BackendConformanceTest {
 
     @ParameterizedTest(name = "n={0} d={1} k={2}")
     @MethodSource("allShapes")
+    void distancesL2MatchReference(int n, int d, int k) {
+        Data data = new Data(n, d, k, 13);
+        FloatMatrix centroids = data.centroids(k);
+        FloatMatrix expected = Segments.matrix(arena, n, k), actual = Segments.matrix(arena, n, k);
+        fillGarbage(actual.data(), (long) n * k * 4);
+        reference().distancesL2(data.points, centroids, expected);
+        backend().distancesL2(data.points, centroids, actual);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < k; c++) {
+                double scale = sqNorm(data.points, i) + sqNorm(centroids, c);
+                assertClose(expected.get(i, c), actual.get(i, c), tolerance(d, expected.get(i, c), scale),
+                        "distance [" + i + "," + c + "]");
+                assertTrue(actual.get(i, c) >= 0, "distances are clamped at 0");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "n={0} d={1} k={2}")
+    @MethodSource("allShapes")
     void assignCosineMatchesReference(int n, int d, int k) {
         Data data = new Data(n, d, k, 12);
         FloatMatrix points = normalised(data.points);

@@ -48,6 +48,25 @@ public final class ScalarBackend implements ComputeBackend {
     }
 
     @Override
+    public void distancesL2(FloatMatrix points, FloatMatrix centroids, FloatMatrix out) {
+        Kernels.checkSameWidth(points, centroids);
+        int n = points.rows(), k = centroids.rows(), d = points.cols();
+        if (out.rows() != n || out.cols() != k) {
+            throw new IllegalArgumentException("out is " + out.rows() + "x" + out.cols() + ", expected " + n + "x" + k);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < k; c++) {
+                double distance = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = points.get(i, j) - centroids.get(c, j);
+                    distance += diff * diff;
+                }
+                out.set(i, c, (float) distance);
+            }
+        }
+    }
+
+    @Override
     public void assignCosine(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment maxSimilarity) {
         Kernels.checkSameWidth(points, centroids);
         int n = points.rows(), k = centroids.rows(), d = points.cols();
