@@ -293,9 +293,12 @@ int cb_assign_sgemm(const float *x, int64_t n, int64_t d, const float *c, int64_
     return failed ? CB_ENOMEM : CB_OK;
 }
 
-/* Below these the sgemm's call and packing overhead outweighs its faster inner kernel (measured, see RESULTS-perf). */
+/*
+ * Measured (benchmarks/RESULTS-perf.md): the C tiles match or beat the fused sgemm while the packed centroids
+ * (k x d floats) fit in L2; past 2 MiB they are re-streamed from L3 per row tile and OpenBLAS's blocking wins.
+ */
 int cb_sgemm_preferred(int64_t n, int64_t d, int64_t k) {
-    return n >= 1024 && k >= 32 && d >= 16;
+    return n >= 1024 && k * d >= (int64_t)1 << 19;
 }
 
 /* Inserts into an ascending list; an equal distance goes after existing entries, so lower indices stay first. */
