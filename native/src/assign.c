@@ -94,6 +94,36 @@ CB_V4 static void lanes_winner_v4(const float *restrict best, const int32_t *res
     *ix = vi[0];
 }
 
+/*
+ * The AVX-512 12x32 tile (runtime.c's tile_v4) with argmin_update fused on its registers: the dot products never
+ * go through memory. Same FMA order and the same bias + alpha * dot contraction, so results match the unfused pair.
+ */
+CB_V4 static void tile_argmin_v4(const float *restrict x, int64_t ldx, const float *restrict panel, int64_t d,
+                                 const float *restrict bias, float alpha, int32_t base, float *restrict best,
+                                 int32_t *restrict index) {
+    vf16 acc[12][2];
+    _Pragma("GCC unroll 12") for (int r = 0; r < 12; r++) acc[r][0] = acc[r][1] = (vf16){0};
+    for (int64_t j = 0; j < d; j++) {
+        vf16 c0 = *(const vf16 *)(panel + j * 32), c1 = *(const vf16 *)(panel + j * 32 + 16);
+        _Pragma("GCC unroll 12") for (int r = 0; r < 12; r++) {
+            float xr = x[r * ldx + j];
+            acc[r][0] += xr * c0;
+            acc[r][1] += xr * c1;
+        }
+    }
+    const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const vf16 b0 = *(const vf16 *)bias, b1 = *(const vf16 *)(bias + 16);
+    _Pragma("GCC unroll 12") for (int r = 0; r < 12; r++) {
+        vf16 v0 = b0 + alpha * acc[r][0], v1 = b1 + alpha * acc[r][1];
+        vf16 o0 = *(vf16 *)(best + r * 32), o1 = *(vf16 *)(best + r * 32 + 16);
+        vi16 t0 = v0 < o0, t1 = v1 < o1;
+        *(vf16 *)(best + r * 32) = VSEL(t0, v0, o0);
+        *(vf16 *)(best + r * 32 + 16) = VSEL(t1, v1, o1);
+        *(vi16 *)(index + r * 32) = ISEL(t0, lane + base, *(vi16 *)(index + r * 32));
+        *(vi16 *)(index + r * 32 + 16) = ISEL(t1, lane + (base + 16), *(vi16 *)(index + r * 32 + 16));
+    }
+}
+
 /* Shared by L2 and cosine: minimises bias[c] + alpha * x.c, with bias = |c|^2, alpha = -2 or bias = 0, alpha = -1. */
 static int assign(const float *x, int64_t n, int64_t d, const float *c, int64_t k, int cosine,
                   int32_t *labels, float *values, int threads) {
@@ -101,6 +131,7 @@ static int assign(const float *x, int64_t n, int64_t d, const float *c, int64_t 
     if (n == 0) return CB_OK;
     const cb_isa *isa = cb_isa_get();
     const int mr = isa->mr, nr = isa->nr;
+    const int fused = isa->avx512 && mr == 12 && nr == 32;
     int64_t panels = (k + nr - 1) / nr;
     float *packed = cb_alloc((size_t)(panels * nr * d) * sizeof(float));
     float *bias = cb_alloc((size_t)(panels * nr) * sizeof(float));
@@ -124,7 +155,7 @@ static int assign(const float *x, int64_t n, int64_t d, const float *c, int64_t 
         float *pad = cb_alloc((size_t)(mr * d) * sizeof(float));
         if (!tile || !best || !index || !pad) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
         int ok = !__atomic_load_n(&failed, __ATOMIC_RELAXED) && tile && best && index && pad;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 16)  /* shared cores: a preempted thread must not hold up the rest */
         for (int64_t ti = 0; ti < tiles; ti++) {
             if (!ok) continue;
             int64_t i0 = ti * mr;
@@ -139,9 +170,14 @@ static int assign(const float *x, int64_t n, int64_t d, const float *c, int64_t 
                 best[a] = INFINITY;
                 index[a] = 0;
             }
-            for (int64_t p = 0; p < panels; p++) {
-                isa->tile(xs, d, packed + p * d * nr, d, tile);
-                argmin_update(tile, bias + p * nr, alpha, (int32_t)(p * nr), mr, nr, best, index);
+            if (fused) {
+                for (int64_t p = 0; p < panels; p++)
+                    tile_argmin_v4(xs, d, packed + p * d * nr, d, bias + p * nr, alpha, (int32_t)(p * nr), best, index);
+            } else {
+                for (int64_t p = 0; p < panels; p++) {
+                    isa->tile(xs, d, packed + p * d * nr, d, tile);
+                    argmin_update(tile, bias + p * nr, alpha, (int32_t)(p * nr), mr, nr, best, index);
+                }
             }
             for (int r = 0; r < rows; r++) {
                 float b;
@@ -184,11 +220,15 @@ typedef void (*cb_sgemm_fn)(int order, int trans_a, int trans_b, int m, int n, i
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 #define ARGMIN_LANES 16
 
-/* Rows per sgemm call: rows x k floats of dot products (about 1 MiB) stay in L2 for the argmin pass. */
+/*
+ * Rows per sgemm call: rows x k dot products (512 KiB) stay in L2 for the argmin pass; at least 256 rows so the
+ * sgemm's own blocking still pays. Measured best of 256..2048 at k=256 and k=1024; CLUSTERBY_SGEMM_ROWS overrides.
+ */
 static int64_t sgemm_rows(int64_t k) {
     const char *env = getenv("CLUSTERBY_SGEMM_ROWS");
-    int64_t rows = env && *env ? strtol(env, NULL, 10) : ((int64_t)1 << 18) / k;
-    rows = rows < 64 ? 64 : rows > 4096 ? 4096 : rows;
+    int64_t rows = env && *env ? strtol(env, NULL, 10) : ((int64_t)1 << 17) / k;
+    rows = rows < 256 && !(env && *env) ? 256 : rows;
+    rows = rows < 16 ? 16 : rows > 4096 ? 4096 : rows;
     return rows / 16 * 16;
 }
 
@@ -267,7 +307,7 @@ int cb_assign_sgemm(const float *x, int64_t n, int64_t d, const float *c, int64_
         float *dots = cb_alloc((size_t)(rows * ld) * sizeof(float));
         if (!dots) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
         else memset(dots, 0, (size_t)(rows * ld) * sizeof(float));  /* pad columns stay 0 */
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
         for (int64_t b = 0; b < blocks; b++) {
             if (!dots) continue;
             int64_t i0 = b * rows;
@@ -295,10 +335,11 @@ int cb_assign_sgemm(const float *x, int64_t n, int64_t d, const float *c, int64_
 
 /*
  * Measured (benchmarks/RESULTS-perf.md): the C tiles match or beat the fused sgemm while the packed centroids
- * (k x d floats) fit in L2; past 2 MiB they are re-streamed from L3 per row tile and OpenBLAS's blocking wins.
+ * (k x d floats) stay within about 2.5 MiB (L2 is 2 MiB a core); past that they are re-streamed from L3 for every
+ * row tile and OpenBLAS's blocking wins (d=768, k=1000: 8% faster; d=256, k=2048: 13% slower).
  */
 int cb_sgemm_preferred(int64_t n, int64_t d, int64_t k) {
-    return n >= 1024 && k * d >= (int64_t)1 << 19;
+    return n >= 1024 && k * d >= (int64_t)640 * 1024;
 }
 
 /* Inserts into an ascending list; an equal distance goes after existing entries, so lower indices stay first. */
