@@ -1,7 +1,8 @@
 /*
  * Times one Lloyd iteration at n x d, k (default 100000 x 128, k=256) on both assign paths of libclusterby: the
  * C tiles and the sgemm-fused path through OpenBLAS (dlopen'ed when given), against a plain sgemm of the same shape
- * in the same process. Reps interleave the variants, so machine load hits them alike; the best of each is shown.
+ * in the same process. Reps interleave the assign variants, so machine load hits them alike; the best of each is
+ * shown, with the load average (on a shared machine, compare ratios from one run, not runs).
  * Usage: native-assign <libopenblas.so or ""> [threads] [n d k]
  */
 #include <dlfcn.h>
@@ -59,26 +60,33 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
-    /* tiles, accumulate, sgemm-fused (OpenBLAS on 1 thread, our threads over row blocks), plain sgemm on `threads`,
-       sgemm-fused with OpenBLAS threading the GEMM and the argmin on one thread */
+    /*
+     * Phase 1 interleaves the Lloyd pieces: C tiles, accumulate, sgemm-fused (OpenBLAS on 1 thread, ours over row
+     * blocks). Phase 2 times OpenBLAS threading itself: a plain sgemm, and (BENCH_BLAS_THREADED) the fused path with
+     * OpenBLAS threading the GEMM. It comes last because OpenBLAS's idle workers spin for a while after a threaded
+     * call and would slow whatever runs next.
+     */
     double best[5] = {1e9, 1e9, 1e9, 1e9, 1e9}, bcpu[5] = {1e9, 1e9, 1e9, 1e9, 1e9};
-    for (int r = 0; r < reps; r++) {
-        for (int v = 0; v < 5; v++) {
-            if (v >= 2 && !sgemm) break;
-            if (v == 4 && !getenv("BENCH_BLAS_THREADED")) break;  /* far slower here: OpenBLAS and OpenMP pools fight */
-            if (sgemm) set_threads(v == 2 ? 1 : threads);
-            double t0 = now(), c0 = cpu();
-            switch (v) {
-                case 0: cb_assign_l2(x, n, d, c, k, labels, dist, threads); break;
-                case 1: cb_accumulate(x, n, d, labels, k, sums, counts, threads); break;
-                case 2: cb_assign_sgemm(x, n, d, c, k, 0, (void *)sgemm, labels2, dist2, threads); break;
-                /* RowMajor=101, NoTrans=111, Trans=112: X (n x d) times C^T (d x k). */
-                case 3: sgemm(101, 111, 112, n, k, d, 1.0f, x, d, c, d, 0.0f, out, k); break;
-                case 4: cb_assign_sgemm(x, n, d, c, k, 0, (void *)sgemm, labels2, dist2, 1); break;
+    for (int phase = 1; phase <= 2; phase++) {
+        if (phase == 2 && !sgemm) break;
+        for (int r = 0; r < reps; r++) {
+            for (int v = phase == 1 ? 0 : 3; v < (phase == 1 ? 3 : 5); v++) {
+                if (v == 2 && !sgemm) break;
+                if (v == 4 && !getenv("BENCH_BLAS_THREADED")) break;
+                if (sgemm) set_threads(v == 2 ? 1 : threads);
+                double t0 = now(), c0 = cpu();
+                switch (v) {
+                    case 0: cb_assign_l2(x, n, d, c, k, labels, dist, threads); break;
+                    case 1: cb_accumulate(x, n, d, labels, k, sums, counts, threads); break;
+                    case 2: cb_assign_sgemm(x, n, d, c, k, 0, (void *)sgemm, labels2, dist2, threads); break;
+                    /* RowMajor=101, NoTrans=111, Trans=112: X (n x d) times C^T (d x k). */
+                    case 3: sgemm(101, 111, 112, n, k, d, 1.0f, x, d, c, d, 0.0f, out, k); break;
+                    case 4: cb_assign_sgemm(x, n, d, c, k, 0, (void *)sgemm, labels2, dist2, 1); break;
+                }
+                double t = now() - t0, tc = cpu() - c0;
+                best[v] = t < best[v] ? t : best[v];
+                bcpu[v] = tc < bcpu[v] ? tc : bcpu[v];
             }
-            double t = now() - t0, tc = cpu() - c0;
-            best[v] = t < best[v] ? t : best[v];
-            bcpu[v] = tc < bcpu[v] ? tc : bcpu[v];
         }
     }
     double flops = 2.0 * n * k * d, g = 1e-9;
