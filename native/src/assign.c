@@ -221,13 +221,14 @@ enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 #define ARGMIN_LANES 16
 
 /*
- * Rows per sgemm call: rows x k dot products (512 KiB) stay in L2 for the argmin pass; at least 256 rows so the
- * sgemm's own blocking still pays. Measured best of 256..2048 at k=256 and k=1024; CLUSTERBY_SGEMM_ROWS overrides.
+ * Rows per sgemm call: rows x k dot products (512 KiB) stay in L2 for the argmin pass, but at least 256 rows (up to
+ * 4 MiB of dots) so the sgemm's own blocking still pays. Measured best of 128..2048 rows at k=256 and k=1024;
+ * CLUSTERBY_SGEMM_ROWS overrides it for tuning.
  */
 static int64_t sgemm_rows(int64_t k) {
     const char *env = getenv("CLUSTERBY_SGEMM_ROWS");
-    int64_t rows = env && *env ? strtol(env, NULL, 10) : ((int64_t)1 << 17) / k;
-    rows = rows < 256 && !(env && *env) ? 256 : rows;
+    int64_t fit = ((int64_t)1 << 17) / k, floor = ((int64_t)1 << 20) / k;
+    int64_t rows = env && *env ? strtol(env, NULL, 10) : fit > 256 ? fit : floor < 256 ? floor : 256;
     rows = rows < 16 ? 16 : rows > 4096 ? 4096 : rows;
     return rows / 16 * 16;
 }
@@ -336,7 +337,8 @@ int cb_assign_sgemm(const float *x, int64_t n, int64_t d, const float *c, int64_
 /*
  * Measured (benchmarks/RESULTS-perf.md): the C tiles match or beat the fused sgemm while the packed centroids
  * (k x d floats) stay within about 2.5 MiB (L2 is 2 MiB a core); past that they are re-streamed from L3 for every
- * row tile and OpenBLAS's blocking wins (d=768, k=1000: 8% faster; d=256, k=2048: 13% slower).
+ * row tile and OpenBLAS's blocking wins (d=768, k=1000 and d=k=1024: 9-14% faster; d=256, k=2048: a tie on 2
+ * threads, 15% slower on 1). Only d >= 256 was measured past the threshold.
  */
 int cb_sgemm_preferred(int64_t n, int64_t d, int64_t k) {
     return n >= 1024 && k * d >= (int64_t)640 * 1024;
