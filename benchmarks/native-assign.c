@@ -106,6 +106,5 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n; i++) diff += labels[i] != labels2[i];
         printf("labels differing between the paths: %d of %d (near-ties)\n", diff, n);
     }
-    printf("cb_sgemm_preferred: %d\n", cb_sgemm_preferred(n, d, k));
     return 0;
 }

@@ -41,11 +41,10 @@ CB_API int cb_assign_cosine(const float *points, int64_t n, int64_t d, const flo
 /*
  * cb_assign_l2 (cosine == 0) or cb_assign_cosine (cosine != 0) through a caller-supplied cblas_sgemm: X.C^T in
  * row blocks that stay in L2, each fused with the argmin. Each thread calls the sgemm on its own block, so a
- * threaded BLAS should be set to one thread. Same contract and outputs as the C-tile kernels.
+ * threaded BLAS should be set to one thread. Same contract and outputs as the C-tile kernels, which measured faster
+ * on every shape tried (benchmarks/RESULTS-perf.md); kept for other machines and BLAS builds.
  */
 CB_API int cb_assign_sgemm(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int cosine, void *cblas_sgemm, int32_t *labels, float *values, int threads);
-/* 1 where cb_assign_sgemm is expected to beat the C tiles for this shape (a measured rule), else 0. */
-CB_API int cb_sgemm_preferred(int64_t n, int64_t d, int64_t k);
 /* Per-cluster float64 sums (k x d) and int64 counts; labels outside 0..k-1 are skipped. */
 CB_API int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labels, int64_t k, double *sums, int64_t *counts, int threads);
 /* GMM E-step, diagonal precisions; writes responsibilities (n x k) and the total log-likelihood. */

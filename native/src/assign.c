@@ -144,47 +144,67 @@ static int assign(const float *x, int64_t n, int64_t d, const float *c, int64_t 
     for (int64_t j = 0; j < panels * nr; j++) bias[j] = j >= k ? INFINITY : cosine ? 0.0f : cb_sqnorm(c + j * d, d);
     const float alpha = cosine ? -1.0f : -2.0f;
     const int64_t tiles = (n + mr - 1) / mr;
+    /*
+     * k-blocking: when the packed centroids outgrow their share of L2, a group of row tiles sweeps one panel block
+     * at a time, so each block is loaded from L3 once per group instead of once per tile. CLUSTERBY_PANEL_KIB tunes it.
+     */
+    const char *kib = getenv("CLUSTERBY_PANEL_KIB");
+    int64_t budget = (kib && *kib ? strtol(kib, NULL, 10) : 512) * 1024;
+    int64_t pb = budget / (d * nr * (int64_t)sizeof(float) + 1);
+    pb = pb < 1 ? 1 : pb > panels ? panels : pb;
+    const int64_t group = pb == panels ? 1 : 8;  /* row tiles per group */
+    const int64_t groups = (tiles + group - 1) / group;
     int failed = 0;
     int t = cb_threads_for(threads, (double)n * k * d);
 
 #pragma omp parallel num_threads(t)
     {
         float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
-        float *best = cb_alloc((size_t)mr * nr * sizeof(float));
-        int32_t *index = cb_alloc((size_t)mr * nr * sizeof(int32_t));
+        float *best = cb_alloc((size_t)(group * mr * nr) * sizeof(float));
+        int32_t *index = cb_alloc((size_t)(group * mr * nr) * sizeof(int32_t));
         float *pad = cb_alloc((size_t)(mr * d) * sizeof(float));
         if (!tile || !best || !index || !pad) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
         int ok = !__atomic_load_n(&failed, __ATOMIC_RELAXED) && tile && best && index && pad;
-#pragma omp for schedule(dynamic, 16)  /* shared cores: a preempted thread must not hold up the rest */
-        for (int64_t ti = 0; ti < tiles; ti++) {
+        /* dynamic: on shared cores a preempted thread must not hold up the rest */
+#pragma omp for schedule(dynamic, group == 1 ? 16 : 1)
+        for (int64_t g = 0; g < groups; g++) {
             if (!ok) continue;
-            int64_t i0 = ti * mr;
-            int rows = (int)(n - i0 < mr ? n - i0 : mr);
-            const float *xs = x + i0 * d;
-            if (rows < mr) {  /* the last partial tile runs on zero-padded copies */
-                memset(pad, 0, (size_t)(mr * d) * sizeof(float));
-                memcpy(pad, xs, (size_t)(rows * d) * sizeof(float));
-                xs = pad;
-            }
-            for (int a = 0; a < mr * nr; a++) {
+            const int64_t t0 = g * group, t1 = t0 + group < tiles ? t0 + group : tiles;
+            for (int64_t a = 0; a < (t1 - t0) * mr * nr; a++) {
                 best[a] = INFINITY;
                 index[a] = 0;
             }
-            if (fused) {
-                for (int64_t p = 0; p < panels; p++)
-                    tile_argmin_v4(xs, d, packed + p * d * nr, d, bias + p * nr, alpha, (int32_t)(p * nr), best, index);
-            } else {
-                for (int64_t p = 0; p < panels; p++) {
-                    isa->tile(xs, d, packed + p * d * nr, d, tile);
-                    argmin_update(tile, bias + p * nr, alpha, (int32_t)(p * nr), mr, nr, best, index);
+            for (int64_t p0 = 0; p0 < panels; p0 += pb) {
+                const int64_t p1 = p0 + pb < panels ? p0 + pb : panels;
+                for (int64_t ti = t0; ti < t1; ti++) {
+                    int64_t i0 = ti * mr;
+                    int rows = (int)(n - i0 < mr ? n - i0 : mr);
+                    const float *xs = x + i0 * d;
+                    if (rows < mr) {  /* the last partial tile runs on zero-padded copies */
+                        memset(pad, 0, (size_t)(mr * d) * sizeof(float));
+                        memcpy(pad, xs, (size_t)(rows * d) * sizeof(float));
+                        xs = pad;
+                    }
+                    float *tb = best + (ti - t0) * mr * nr;
+                    int32_t *tx = index + (ti - t0) * mr * nr;
+                    if (fused) {
+                        for (int64_t p = p0; p < p1; p++)
+                            tile_argmin_v4(xs, d, packed + p * d * nr, d, bias + p * nr, alpha, (int32_t)(p * nr), tb, tx);
+                    } else {
+                        for (int64_t p = p0; p < p1; p++) {
+                            isa->tile(xs, d, packed + p * d * nr, d, tile);
+                            argmin_update(tile, bias + p * nr, alpha, (int32_t)(p * nr), mr, nr, tb, tx);
+                        }
+                    }
                 }
             }
-            for (int r = 0; r < rows; r++) {
+            for (int64_t i = t0 * mr; i < n && i < t1 * mr; i++) {
+                const float *rb = best + (i - t0 * mr) * nr;
+                const int32_t *rx = index + (i - t0 * mr) * nr;
                 float b;
                 int32_t ix;
-                if (isa->avx512 && nr % 16 == 0) lanes_winner_v4(best + r * nr, index + r * nr, nr, &b, &ix);
-                else lanes_winner(best + r * nr, index + r * nr, nr, &b, &ix);
-                int64_t i = i0 + r;
+                if (isa->avx512 && nr % 16 == 0) lanes_winner_v4(rb, rx, nr, &b, &ix);
+                else lanes_winner(rb, rx, nr, &b, &ix);
                 labels[i] = ix;
                 if (cosine) {
                     values[i] = -b;
@@ -332,16 +352,6 @@ int cb_assign_sgemm(const float *x, int64_t n, int64_t d, const float *c, int64_
     }
     cb_free(bias);
     return failed ? CB_ENOMEM : CB_OK;
-}
-
-/*
- * Measured (benchmarks/RESULTS-perf.md): the C tiles match or beat the fused sgemm while the packed centroids
- * (k x d floats) stay within about 2.5 MiB (L2 is 2 MiB a core); past that they are re-streamed from L3 for every
- * row tile and OpenBLAS's blocking wins (d=768, k=1000 and d=k=1024: 9-14% faster; d=256, k=2048: a tie on 2
- * threads, 15% slower on 1). Only d >= 256 was measured past the threshold.
- */
-int cb_sgemm_preferred(int64_t n, int64_t d, int64_t k) {
-    return n >= 1024 && k * d >= (int64_t)640 * 1024;
 }
 
 /* Inserts into an ascending list; an equal distance goes after existing entries, so lower indices stay first. */

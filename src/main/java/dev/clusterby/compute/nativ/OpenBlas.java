@@ -14,7 +14,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * the library fails, the native backend keeps its C kernels and this says why in one log line.
  */
 final class OpenBlas {
-    static final String SKIP_PROPERTY = "clusterby.openblas.skip";
     private static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
     private static final System.Logger LOG = System.getLogger(OpenBlas.class.getName());
 
@@ -23,11 +22,10 @@ final class OpenBlas {
 
     private OpenBlas() {}
 
-    /** The address of {@code cblas_sgemm}, or null where OpenBLAS is unavailable or switched off. */
+    /** The address of {@code cblas_sgemm}, or null where OpenBLAS is unavailable. */
     static synchronized MemorySegment sgemm() {
         if (tried) return sgemm;
         tried = true;
-        if (Boolean.getBoolean(SKIP_PROPERTY)) return null;
         try {
             // JavaCPP writes its own warnings to stderr; through SLF4J they reach java.util.logging like DJL's.
             if (System.getProperty(JAVACPP_LOGGER) == null) System.setProperty(JAVACPP_LOGGER, "slf4j");

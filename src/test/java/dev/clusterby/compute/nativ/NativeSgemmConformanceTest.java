@@ -5,7 +5,7 @@ import dev.clusterby.compute.ComputeBackend;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The OpenBLAS-fused assignment on every shape (the default backend takes it only where it is faster). */
+/** The OpenBLAS-fused assignment (off by default, {@code -Dclusterby.native.sgemm=true}) on every shape. */
 class NativeSgemmConformanceTest extends BackendConformanceTest {
     private NativeBackend backend;
 
@@ -14,7 +14,7 @@ class NativeSgemmConformanceTest extends BackendConformanceTest {
         if (backend == null) {
             assumeTrue(NativeBackend.class.getResource("/native/linux-x86_64/libclusterby.so") != null, "libclusterby was not built");
             assumeTrue(OpenBlas.sgemm() != null, "OpenBLAS did not load here");
-            backend = NativeBackend.create(0, NativeBackend.Sgemm.ALWAYS);
+            backend = NativeBackend.create(0, true);
         }
         return backend;
     }

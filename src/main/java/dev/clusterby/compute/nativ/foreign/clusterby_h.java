@@ -19,7 +19,7 @@ public final class clusterby_h {
     private clusterby_h() {}
 
     /** Every function of the header, for checking that a loaded library has them all. */
-    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_assign_sgemm", "cb_sgemm_preferred", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
+    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_assign_sgemm", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
 
     static MemorySegment findOrThrow(String symbol) {
         return SymbolLookup.loaderLookup().find(symbol)
@@ -145,27 +145,6 @@ public final class clusterby_h {
         var mh$ = cb_assign_sgemm$holder.HANDLE;
         try {
             return (int) mh$.invokeExact(points, n, d, centroids, k, cosine, cblas_sgemm, labels, values, threads);
-        } catch (Error | RuntimeException ex$) {
-            throw ex$;
-        } catch (Throwable ex$) {
-            throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static final class cb_sgemm_preferred$holder {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-        static final MemorySegment ADDR = findOrThrow("cb_sgemm_preferred");
-        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor cb_sgemm_preferred$descriptor() { return cb_sgemm_preferred$holder.DESC; }
-
-    public static MethodHandle cb_sgemm_preferred$handle() { return cb_sgemm_preferred$holder.HANDLE; }
-
-    public static int cb_sgemm_preferred(long n, long d, long k) {
-        var mh$ = cb_sgemm_preferred$holder.HANDLE;
-        try {
-            return (int) mh$.invokeExact(n, d, k);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {
