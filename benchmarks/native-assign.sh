@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reports GFLOP/s of cb_assign_l2 (100k x 128, k=256) and of an OpenBLAS sgemm of the same shape.
-# Usage: benchmarks/native-assign.sh [threads]    (builds the library with CMake first)
+# Reports one Lloyd iteration on both assign paths (C tiles, OpenBLAS-fused) and a same-shape OpenBLAS sgemm.
+# Usage: benchmarks/native-assign.sh [threads [n d k]]    (builds the library with CMake first)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/target/native-bench"
@@ -17,4 +17,4 @@ if [ -n "$jar" ]; then
     [ -n "$blas" ] || blas="$(ls "$build"/openblas/org/bytedeco/openblas/linux-x86_64/libopenblas.so* | head -1)"
     export LD_LIBRARY_PATH="$(dirname "$blas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
-"$build/native-assign" "$blas" "${1:-2}"
+"$build/native-assign" "$blas" "${1:-2}" ${2:-} ${3:-} ${4:-}

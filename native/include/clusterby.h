@@ -38,6 +38,13 @@ CB_API int cb_default_threads(void);
 CB_API int cb_assign_l2(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *min_distances, int threads);
 /* Highest dot product for L2-normalised rows (ties to the lower index). */
 CB_API int cb_assign_cosine(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *max_similarity, int threads);
+/*
+ * cb_assign_l2 (cosine == 0) or cb_assign_cosine (cosine != 0) through a caller-supplied cblas_sgemm: X.C^T in
+ * row blocks that stay in L2, each fused with the argmin. Each thread calls the sgemm on its own block, so a
+ * threaded BLAS should be set to one thread. Same contract and outputs as the C-tile kernels, which measured faster
+ * on every shape tried (benchmarks/RESULTS-perf.md); kept for other machines and BLAS builds.
+ */
+CB_API int cb_assign_sgemm(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int cosine, void *cblas_sgemm, int32_t *labels, float *values, int threads);
 /* Per-cluster float64 sums (k x d) and int64 counts; labels outside 0..k-1 are skipped. */
 CB_API int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labels, int64_t k, double *sums, int64_t *counts, int threads);
 /* GMM E-step, diagonal precisions; writes responsibilities (n x k) and the total log-likelihood. */

@@ -15,6 +15,7 @@ typedef void (*cb_tile_fn)(const float *x, int64_t ldx, const float *panel, int6
 typedef struct {
     const char *name;
     int mr, nr;
+    int avx512; /* the 16-lane argmin helpers may run */
     cb_tile_fn tile;
 } cb_isa;
 

@@ -34,9 +34,9 @@ CB_DEFINE_TILE(tile_v4, "arch=x86-64-v4,prefer-vector-width=512", 16, 12, 2)
 CB_DEFINE_TILE(tile_v3, "arch=x86-64-v3", 8, 6, 2)
 CB_DEFINE_TILE(tile_base, "arch=x86-64", 4, 4, 2)
 
-static const cb_isa ISA_V4 = {"AVX-512 (x86-64-v4)", 12, 32, tile_v4};
-static const cb_isa ISA_V3 = {"AVX2 (x86-64-v3)", 6, 16, tile_v3};
-static const cb_isa ISA_BASE = {"baseline x86-64", 4, 8, tile_base};
+static const cb_isa ISA_V4 = {"AVX-512 (x86-64-v4)", 12, 32, 1, tile_v4};
+static const cb_isa ISA_V3 = {"AVX2 (x86-64-v3)", 6, 16, 0, tile_v3};
+static const cb_isa ISA_BASE = {"baseline x86-64", 4, 8, 0, tile_base};
 
 static const cb_isa *chosen_isa;
 

@@ -11,20 +11,27 @@ import static dev.clusterby.compute.nativ.foreign.clusterby_h.*;
 
 /**
  * The C kernels of libclusterby (blocked, multithreaded, AVX-512 or AVX2 chosen at run time), called through
- * FFM. Native segments go straight to C; heap segments are copied to native memory for the call.
+ * FFM. Native segments go straight to C; heap segments are copied to native memory for the call. With
+ * {@code -Dclusterby.native.sgemm=true}, assignment runs on OpenBLAS's sgemm instead of the C tiles where OpenBLAS
+ * loads (see {@link OpenBlas}), and {@link #device()} says so; off by default, since the C tiles measured faster on
+ * every shape tried (benchmarks/RESULTS-perf.md).
  */
 public final class NativeBackend implements ComputeBackend {
     private static final int CB_OK = 0, CB_EINVAL = -1, CB_ENOMEM = -2;
 
+    static final String SGEMM_PROPERTY = "clusterby.native.sgemm";
+
     private final int threads;
     private final String device;
+    private final MemorySegment sgemm;  // null: the C tiles assign
     private volatile boolean closed;
 
-    private NativeBackend(int threads) {
+    private NativeBackend(int threads, boolean useSgemm) {
         this.threads = threads;
+        this.sgemm = useSgemm ? OpenBlas.sgemm() : null;
         int used = threads > 0 ? threads : cb_default_threads();
         this.device = used + (used == 1 ? " thread, " : " threads, ") + cb_cpu_path().reinterpret(256).getString(0)
-                + ", libclusterby " + cb_version().reinterpret(64).getString(0);
+                + ", libclusterby " + cb_version().reinterpret(64).getString(0) + (sgemm != null ? ", OpenBLAS sgemm" : "");
     }
 
     /** The default thread count: {@code CLUSTERBY_THREADS}, else every online processor. */
@@ -34,9 +41,14 @@ public final class NativeBackend implements ComputeBackend {
 
     /** A backend on {@code threads} threads (0 for the default); throws Unavailable with the reason when the library cannot load. */
     public static NativeBackend create(int threads) {
+        return create(threads, Boolean.getBoolean(SGEMM_PROPERTY));
+    }
+
+    /** As {@link #create(int)}, choosing the assign path (OpenBLAS sgemm where it loads, else the C tiles). */
+    static NativeBackend create(int threads, boolean useSgemm) {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         NativeLibrary.load();
-        return new NativeBackend(threads);
+        return new NativeBackend(threads, useSgemm);
     }
 
     @Override public String name() { return "native"; }
@@ -62,8 +74,12 @@ public final class NativeBackend implements ComputeBackend {
             MemorySegment c = call.in(centroids.data(), centroids.byteSize());
             MemorySegment l = call.out(labels, 4L * n, "labels");
             MemorySegment v = call.out(values, 4L * n, cosine ? "maxSimilarity" : "minDistances");
-            check(cosine ? cb_assign_cosine(x, n, points.cols(), c, centroids.rows(), l, v, threads)
-                    : cb_assign_l2(x, n, points.cols(), c, centroids.rows(), l, v, threads), "assign");
+            int d = points.cols(), k = centroids.rows();
+            if (sgemm != null) {
+                check(cb_assign_sgemm(x, n, d, c, k, cosine ? 1 : 0, sgemm, l, v, threads), "assign");
+            } else {
+                check(cosine ? cb_assign_cosine(x, n, d, c, k, l, v, threads) : cb_assign_l2(x, n, d, c, k, l, v, threads), "assign");
+            }
         }
     }
 

@@ -19,7 +19,7 @@ public final class clusterby_h {
     private clusterby_h() {}
 
     /** Every function of the header, for checking that a loaded library has them all. */
-    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
+    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_assign_sgemm", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
 
     static MemorySegment findOrThrow(String symbol) {
         return SymbolLookup.loaderLookup().find(symbol)
@@ -124,6 +124,27 @@ public final class clusterby_h {
         var mh$ = cb_assign_cosine$holder.HANDLE;
         try {
             return (int) mh$.invokeExact(points, n, d, centroids, k, labels, max_similarity, threads);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class cb_assign_sgemm$holder {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = findOrThrow("cb_assign_sgemm");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor cb_assign_sgemm$descriptor() { return cb_assign_sgemm$holder.DESC; }
+
+    public static MethodHandle cb_assign_sgemm$handle() { return cb_assign_sgemm$holder.HANDLE; }
+
+    public static int cb_assign_sgemm(MemorySegment points, long n, long d, MemorySegment centroids, long k, int cosine, MemorySegment cblas_sgemm, MemorySegment labels, MemorySegment values, int threads) {
+        var mh$ = cb_assign_sgemm$holder.HANDLE;
+        try {
+            return (int) mh$.invokeExact(points, n, d, centroids, k, cosine, cblas_sgemm, labels, values, threads);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {
