@@ -38,6 +38,8 @@ CB_API int cb_default_threads(void);
 CB_API int cb_assign_l2(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *min_distances, int threads);
 /* Highest dot product for L2-normalised rows (ties to the lower index). */
 CB_API int cb_assign_cosine(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, int32_t *labels, float *max_similarity, int threads);
+/* Squared L2 distances of every point to every centroid, out n x k (row-major), clamped at 0. */
+CB_API int cb_distances_l2(const float *points, int64_t n, int64_t d, const float *centroids, int64_t k, float *out, int threads);
 /*
  * cb_assign_l2 (cosine == 0) or cb_assign_cosine (cosine != 0) through a caller-supplied cblas_sgemm: X.C^T in
  * row blocks that stay in L2, each fused with the argmin. Each thread calls the sgemm on its own block, so a

@@ -84,6 +84,22 @@ public final class NativeBackend implements ComputeBackend {
     }
 
     @Override
+    public void distancesL2(FloatMatrix points, FloatMatrix centroids, FloatMatrix out) {
+        checkOpen();
+        checkSameWidth(points, centroids);
+        int n = points.rows(), k = centroids.rows();
+        if (out.rows() != n || out.cols() != k) {
+            throw new IllegalArgumentException("out is " + out.rows() + "x" + out.cols() + ", expected " + n + "x" + k);
+        }
+        try (Call call = new Call()) {
+            MemorySegment x = call.in(points.data(), points.byteSize());
+            MemorySegment c = call.in(centroids.data(), centroids.byteSize());
+            MemorySegment o = call.out(out.data(), 4L * n * k, "out");
+            check(cb_distances_l2(x, n, points.cols(), c, k, o, threads), "distancesL2");
+        }
+    }
+
+    @Override
     public void accumulate(FloatMatrix points, MemorySegment labels, int k, MemorySegment sums, MemorySegment counts) {
         checkOpen();
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);

@@ -19,7 +19,7 @@ public final class clusterby_h {
     private clusterby_h() {}
 
     /** Every function of the header, for checking that a loaded library has them all. */
-    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_assign_sgemm", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
+    public static final List<String> SYMBOLS = List.of("cb_version", "cb_cpu_path", "cb_default_threads", "cb_assign_l2", "cb_assign_cosine", "cb_distances_l2", "cb_assign_sgemm", "cb_accumulate", "cb_gmm_estep_diag", "cb_gmm_estep_full", "cb_gmm_moments", "cb_mean_abs_gradient", "cb_knn");
 
     static MemorySegment findOrThrow(String symbol) {
         return SymbolLookup.loaderLookup().find(symbol)
@@ -124,6 +124,27 @@ public final class clusterby_h {
         var mh$ = cb_assign_cosine$holder.HANDLE;
         try {
             return (int) mh$.invokeExact(points, n, d, centroids, k, labels, max_similarity, threads);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class cb_distances_l2$holder {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = findOrThrow("cb_distances_l2");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor cb_distances_l2$descriptor() { return cb_distances_l2$holder.DESC; }
+
+    public static MethodHandle cb_distances_l2$handle() { return cb_distances_l2$holder.HANDLE; }
+
+    public static int cb_distances_l2(MemorySegment points, long n, long d, MemorySegment centroids, long k, MemorySegment out, int threads) {
+        var mh$ = cb_distances_l2$holder.HANDLE;
+        try {
+            return (int) mh$.invokeExact(points, n, d, centroids, k, out, threads);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {
