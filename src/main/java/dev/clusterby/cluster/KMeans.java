@@ -199,6 +199,8 @@ public final class KMeans implements Clusterer {
                                           MemorySegment best, boolean spherical) {
         int k = centroids.rows(), d = centroids.cols();
         double shift = 0;
+        double[] rowSums = new double[d];
+        float[] row = new float[d];
         for (int c = 0; c < k; c++) {
             long count = counts.getAtIndex(LONG, c);
             if (count == 0) {
@@ -211,12 +213,16 @@ public final class KMeans implements Clusterer {
                 }
                 continue;
             }
+            // Bulk row copies: this runs every iteration, often before the JIT has compiled segment access.
+            MemorySegment.copy(sums, DOUBLE, (long) c * d * Double.BYTES, rowSums, 0, d);
+            MemorySegment.copy(centroids.data(), FLOAT, (long) c * d * Float.BYTES, row, 0, d);
             for (int j = 0; j < d; j++) {
-                float mean = (float) (sums.getAtIndex(DOUBLE, (long) c * d + j) / count);
-                double diff = mean - centroids.get(c, j);
+                float mean = (float) (rowSums[j] / count);
+                double diff = mean - row[j];
                 shift += diff * diff;
-                centroids.set(c, j, mean);
+                row[j] = mean;
             }
+            MemorySegment.copy(row, 0, centroids.data(), FLOAT, (long) c * d * Float.BYTES, d);
         }
         if (spherical) normaliseRows(centroids);
         return shift;
