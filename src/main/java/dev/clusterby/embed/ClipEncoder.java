@@ -207,10 +207,10 @@ final class ClipEncoder implements Encoder {
                     provider, dimension, config.describe());
             return new ClipEncoder(dir, config, env, image, text, tokenizer, feedMask, dimension, version, provider);
         } catch (OrtException e) {
-            closeQuietly(image, text, tokenizer);
+            OrtResources.closeQuietly(tokenizer, image, text);
             throw new ClusterbyException.BadFile("cannot load CLIP export " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(image, text, tokenizer);
+            OrtResources.closeQuietly(tokenizer, image, text);
             throw e;
         }
     }
@@ -395,7 +395,7 @@ final class ClipEncoder implements Encoder {
             Encoding[] encodings = tokenizer.batchEncode(texts.subList(from, to));
             int seq = 1;
             for (Encoding e : encodings) seq = Math.max(seq, e.getIds().length);
-            LongBuffer ids = directLongs(rows * seq), mask = directLongs(rows * seq);
+            LongBuffer ids = OrtResources.directLongs(rows * seq), mask = OrtResources.directLongs(rows * seq);
             for (int r = 0; r < rows; r++) {
                 long[] rowIds = encodings[r].getIds();
                 for (int t = 0; t < seq; t++) {
@@ -463,7 +463,7 @@ final class ClipEncoder implements Encoder {
         try {
             if (closed) return;
             closed = true;
-            closeQuietly(imageSession, textSession, tokenizer);
+            OrtResources.closeQuietly(tokenizer, imageSession, textSession);
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -474,21 +474,6 @@ final class ClipEncoder implements Encoder {
         return "ClipEncoder[" + dir + ", " + version + ", " + provider + "]";
     }
 
-    private static void closeQuietly(OrtSession image, OrtSession text, HuggingFaceTokenizer tokenizer) {
-        for (OrtSession session : new OrtSession[] {image, text}) {
-            if (session == null) continue;
-            try {
-                session.close();
-            } catch (OrtException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing an ONNX session failed: " + e.getMessage());
-            }
-        }
-        if (tokenizer != null) tokenizer.close();
-    }
-
-    private static LongBuffer directLongs(int count) {
-        return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-    }
 
     private static String hash(Path file, int hexDigits) {
         try (InputStream in = Files.newInputStream(file)) {

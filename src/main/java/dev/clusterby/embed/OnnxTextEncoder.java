@@ -17,8 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.security.MessageDigest;
@@ -155,10 +153,10 @@ final class OnnxTextEncoder implements Encoder {
                     spec.id(), spec.modelResource(), provider);
             return new OnnxTextEncoder(spec, tuning, env, session, tokenizer, feedTokenTypes, spec.dimension(), version, provider);
         } catch (OrtException e) {
-            closeQuietly(session, tokenizer);
+            OrtResources.closeQuietly(tokenizer, session);
             throw new ClusterbyException.BadFile("cannot load ONNX model " + spec.modelResource() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(session, tokenizer);
+            OrtResources.closeQuietly(tokenizer, session);
             throw e;
         }
     }
@@ -391,7 +389,7 @@ final class OnnxTextEncoder implements Encoder {
     /** Reusable direct input buffers of one worker. */
     private record Buffers(LongBuffer ids, LongBuffer mask, LongBuffer types) {
         Buffers(int capacity, boolean withTypes) {
-            this(directLongs(capacity), directLongs(capacity), withTypes ? directLongs(capacity) : null);
+            this(OrtResources.directLongs(capacity), OrtResources.directLongs(capacity), withTypes ? OrtResources.directLongs(capacity) : null);
         }
     }
 
@@ -526,7 +524,7 @@ final class OnnxTextEncoder implements Encoder {
         try {
             if (closed) return;
             closed = true;
-            closeQuietly(session, tokenizer);
+            OrtResources.closeQuietly(tokenizer, session);
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -537,20 +535,6 @@ final class OnnxTextEncoder implements Encoder {
         return "OnnxTextEncoder[" + spec.id() + ", " + version + ", " + provider + "]";
     }
 
-    private static void closeQuietly(OrtSession session, HuggingFaceTokenizer tokenizer) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing an ONNX session failed: " + e.getMessage());
-            }
-        }
-        if (tokenizer != null) tokenizer.close();
-    }
-
-    private static LongBuffer directLongs(int count) {
-        return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-    }
 
     static byte[] readResource(String name) {
         ClassLoader loader = OnnxTextEncoder.class.getClassLoader();
