@@ -69,41 +69,83 @@ static double normalise_row(double *logp, int64_t k, float *resp) {
     return max + log(sum);
 }
 
-/* sum_j p_j (x_j - mu_j)^2, the difference in float as the reference, the sum in double for far components. */
-CB_CLONES static double weighted_sqdist(const float *restrict x, const float *restrict mu, const float *restrict p,
-                                        int64_t d) {
-    double s = 0;
-#pragma omp simd reduction(+ : s)
-    for (int64_t j = 0; j < d; j++) {
-        double diff = (float)(x[j] - mu[j]);
-        s += (double)p[j] * diff * diff;
-    }
-    return s;
-}
-
 int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *means, const float *precisions,
                       const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood,
                       int threads) {
     if (n < 0 || d < 0 || k < 1 || !points || !means || !precisions || !log_norm || !responsibilities ||
         !log_likelihood)
         return CB_EINVAL;
+    /*
+     * Expanded quadratic form, so the work runs on the same register tiles as assign:
+     * sum_j p (x - m)^2 = [x^2, x] . [p, -2 p m] + sum_j p m^2, one dot product of length 2d per point and component.
+     */
+    const cb_isa *isa = cb_isa_get();
+    const int mr = isa->mr, nr = isa->nr;
+    const int64_t d2 = 2 * d, panels = (k + nr - 1) / nr;
+    float *augmented = cb_alloc((size_t)(k * d2) * sizeof(float));
+    float *packed = cb_alloc((size_t)(panels * nr * d2) * sizeof(float));
+    double *constant = cb_alloc((size_t)k * sizeof(double));
+    if (!augmented || !packed || !constant) {
+        cb_free(augmented);
+        cb_free(packed);
+        cb_free(constant);
+        return CB_ENOMEM;
+    }
+    for (int64_t c = 0; c < k; c++) {
+        double sum = 0;
+        for (int64_t j = 0; j < d; j++) {
+            double p = precisions[c * d + j], m = means[c * d + j];
+            sum += p * m * m;
+            augmented[c * d2 + j] = (float)p;
+            augmented[c * d2 + d + j] = (float)(-2.0 * p * m);
+        }
+        constant[c] = sum;
+    }
+    cb_pack_panels(augmented, k, d2, nr, packed);
+    const int64_t tiles = (n + mr - 1) / mr;
     int t = cb_threads_for(threads, (double)n * k * d * 3);
     double total = 0;
     int failed = 0;
 #pragma omp parallel num_threads(t) reduction(+ : total)
     {
-        double *logp = cb_alloc((size_t)k * sizeof(double));
-        if (!logp) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+        float *xa = cb_alloc((size_t)(mr * d2) * sizeof(float));
+        float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
+        double *logp = cb_alloc((size_t)(mr * k) * sizeof(double));
+        int ok = xa && tile && logp;
+        if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; i++) {
-            if (!logp) continue;
-            const float *x = points + i * d;
-            for (int64_t c = 0; c < k; c++)
-                logp[c] = log_norm[c] - 0.5 * weighted_sqdist(x, means + c * d, precisions + c * d, d);
-            total += normalise_row(logp, k, responsibilities + i * k);
+        for (int64_t ti = 0; ti < tiles; ti++) {
+            if (!ok) continue;
+            int64_t i0 = ti * mr;
+            int rows = (int)(n - i0 < mr ? n - i0 : mr);
+            memset(xa, 0, (size_t)(mr * d2) * sizeof(float));
+            for (int r = 0; r < rows; r++) {
+                const float *x = points + (i0 + r) * d;
+                for (int64_t j = 0; j < d; j++) {
+                    xa[r * d2 + j] = x[j] * x[j];
+                    xa[r * d2 + d + j] = x[j];
+                }
+            }
+            for (int64_t pnl = 0; pnl < panels; pnl++) {
+                isa->tile(xa, d2, packed + pnl * d2 * nr, d2, tile);
+                int64_t c0 = pnl * nr;
+                int cols = (int)(k - c0 < nr ? k - c0 : nr);
+                for (int r = 0; r < rows; r++) {
+                    for (int l = 0; l < cols; l++) {
+                        double quad = (double)tile[r * nr + l] + constant[c0 + l];
+                        logp[r * k + c0 + l] = log_norm[c0 + l] - 0.5 * (quad > 0 ? quad : 0);
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) total += normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k);
         }
+        cb_free(xa);
+        cb_free(tile);
         cb_free(logp);
     }
+    cb_free(augmented);
+    cb_free(packed);
+    cb_free(constant);
     *log_likelihood = total;
     return failed ? CB_ENOMEM : CB_OK;
 }
