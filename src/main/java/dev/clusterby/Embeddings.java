@@ -52,7 +52,6 @@ final class Embeddings {
     /** As above, with a crop for image columns (null for none). */
     static Resolved resolve(DataPanel panel, Column column, String encoderName, Crop crop, Path cacheDir,
                             Encoder.ProgressListener progress) {
-        if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         if (crop != null && !(column instanceof ImageColumn)) {
             throw new ClusterbyException.BadOption("crop", "applies to image columns; '" + column.name() + "' is " + column.type());
         }
@@ -108,16 +107,7 @@ final class Embeddings {
     }
 
     static void requireFinite(TensorColumn t) {
-        FloatMatrix m = t.matrix();
-        for (int row = 0; row < m.rows(); row++) {
-            for (int c = 0; c < m.cols(); c++) {
-                float v = m.get(row, c);
-                if (!Float.isFinite(v)) {
-                    throw new ClusterbyException.InvalidData("column '" + t.name() + "' row " + row + " has "
-                            + v + " at dimension " + c);
-                }
-            }
-        }
+        requireFinite(t, java.util.Collections.emptySortedMap());
     }
 
     private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Path cacheDir,
@@ -287,7 +277,7 @@ final class Embeddings {
         return row;
     }
 
-    /** As {@link #requireFinite(TensorColumn)}, skipping rows already known to be bad. */
+    /** Every value finite, else an error naming the row and dimension; rows already known to be bad are skipped. */
     private static void requireFinite(TensorColumn t, SortedMap<Integer, String> skip) {
         FloatMatrix m = t.matrix();
         for (int row = 0; row < m.rows(); row++) {
