@@ -1,7 +1,7 @@
 """scikit-learn 1.2.1 GMM seconds per EM iteration on the data GmmBench writes (benchmarks/target/gmm-20000x32.npy),
 measured the same way: (fit with hi iterations - fit with lo) / (hi - lo), tol=0, init_params='kmeans', n_init=1.
     benchmarks/gmm-bench.sh   # writes the data
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/peers/gmm_peers.py [lo] [hi]
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/peers/gmm_peers.py [lo] [hi] [data.npy]
 """
 import sys, time, warnings
 import numpy as np
@@ -10,7 +10,7 @@ from sklearn.mixture import GaussianMixture
 
 warnings.filterwarnings("ignore")
 lo, hi = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (2, 12)
-X = np.load("benchmarks/target/gmm-20000x32.npy")
+X = np.load(sys.argv[3] if len(sys.argv) > 3 else "benchmarks/target/gmm-20000x32.npy")
 
 
 def fit_seconds(cov, k, iterations):

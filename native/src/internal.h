@@ -11,12 +11,16 @@
 
 /* Computes an mr x nr tile of dot products: out[r][l] = x[r] . panel column l (panel is d x nr, packed). */
 typedef void (*cb_tile_fn)(const float *x, int64_t ldx, const float *panel, int64_t d, float *out);
+/* The same in float64: an mr_d x nr_d tile. */
+typedef void (*cb_tile_d_fn)(const double *x, int64_t ldx, const double *panel, int64_t d, double *out);
 
 typedef struct {
     const char *name;
     int mr, nr;
     int avx512; /* the 16-lane argmin helpers may run */
     cb_tile_fn tile;
+    int mr_d, nr_d;
+    cb_tile_d_fn tile_d;
 } cb_isa;
 
 const cb_isa *cb_isa_get(void);
@@ -27,5 +31,13 @@ void cb_free(void *p);
 /* Packs rows 0..k-1 of a (k x d) into ceil(k/nr) panels of d x nr, zero-padded. */
 void cb_pack_panels(const float *a, int64_t k, int64_t d, int nr, float *packed);
 float cb_sqnorm(const float *x, int64_t d);
+
+/*
+ * Flush-to-zero and denormals-are-zero for the calling thread, returning the old mode for cb_denormals_restore.
+ * Responsibilities far below 1 make r * x products denormal, and x86 takes a microcode assist on each (measured: a
+ * GMM moments pass 30x slower); values under FLT_MIN are noise next to the sums they join.
+ */
+unsigned cb_denormals_flush(void);
+void cb_denormals_restore(unsigned mode);
 
 #endif

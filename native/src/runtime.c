@@ -3,16 +3,20 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define CB_FTZ_DAZ 0x8040u /* MXCSR flush-to-zero (bit 15) and denormals-are-zero (bit 6) */
+#endif
 
 /*
  * One tile per ISA. GCC vector extensions keep the source portable; the target attribute decides the
  * registers: 12x32 fills 24 of the 32 zmm registers, 6x16 fills 12 of the 16 ymm registers.
  */
-#define CB_DEFINE_TILE(NAME, TARGET, VW, MR, NV)                                                       \
-    __attribute__((target(TARGET))) static void NAME(const float *restrict x, int64_t ldx,             \
-                                                      const float *restrict panel, int64_t d,          \
-                                                      float *restrict out) {                           \
-        typedef float vf __attribute__((vector_size((VW) * 4)));                                      \
+#define CB_DEFINE_TILE(NAME, T, TARGET, VW, MR, NV)                                                    \
+    __attribute__((target(TARGET))) static void NAME(const T *restrict x, int64_t ldx,                 \
+                                                      const T *restrict panel, int64_t d,              \
+                                                      T *restrict out) {                               \
+        typedef T vf __attribute__((vector_size((VW) * sizeof(T))));                                   \
         vf acc[MR][NV];                                                                                \
         _Pragma("GCC unroll 16") for (int r = 0; r < (MR); r++)                                        \
             _Pragma("GCC unroll 4") for (int v = 0; v < (NV); v++) acc[r][v] = (vf){0};               \
@@ -21,7 +25,7 @@
             _Pragma("GCC unroll 4") for (int v = 0; v < (NV); v++)                                     \
                 cv[v] = *(const vf *)(panel + j * ((VW) * (NV)) + v * (VW));                           \
             _Pragma("GCC unroll 16") for (int r = 0; r < (MR); r++) {                                  \
-                float xr = x[r * ldx + j];                                                             \
+                T xr = x[r * ldx + j];                                                                 \
                 _Pragma("GCC unroll 4") for (int v = 0; v < (NV); v++) acc[r][v] += xr * cv[v];        \
             }                                                                                          \
         }                                                                                              \
@@ -30,13 +34,17 @@
                 *(vf *)(out + r * ((VW) * (NV)) + v * (VW)) = acc[r][v];                               \
     }
 
-CB_DEFINE_TILE(tile_v4, "arch=x86-64-v4,prefer-vector-width=512", 16, 12, 2)
-CB_DEFINE_TILE(tile_v3, "arch=x86-64-v3", 8, 6, 2)
-CB_DEFINE_TILE(tile_base, "arch=x86-64", 4, 4, 2)
+CB_DEFINE_TILE(tile_v4, float, "arch=x86-64-v4,prefer-vector-width=512", 16, 12, 2)
+CB_DEFINE_TILE(tile_v3, float, "arch=x86-64-v3", 8, 6, 2)
+CB_DEFINE_TILE(tile_base, float, "arch=x86-64", 4, 4, 2)
+/* float64 tiles of the same register shapes (half the lanes), for sums that must not round in float32 */
+CB_DEFINE_TILE(tile_d_v4, double, "arch=x86-64-v4,prefer-vector-width=512", 8, 12, 2)
+CB_DEFINE_TILE(tile_d_v3, double, "arch=x86-64-v3", 4, 6, 2)
+CB_DEFINE_TILE(tile_d_base, double, "arch=x86-64", 2, 4, 2)
 
-static const cb_isa ISA_V4 = {"AVX-512 (x86-64-v4)", 12, 32, 1, tile_v4};
-static const cb_isa ISA_V3 = {"AVX2 (x86-64-v3)", 6, 16, 0, tile_v3};
-static const cb_isa ISA_BASE = {"baseline x86-64", 4, 8, 0, tile_base};
+static const cb_isa ISA_V4 = {"AVX-512 (x86-64-v4)", 12, 32, 1, tile_v4, 12, 16, tile_d_v4};
+static const cb_isa ISA_V3 = {"AVX2 (x86-64-v3)", 6, 16, 0, tile_v3, 6, 8, tile_d_v3};
+static const cb_isa ISA_BASE = {"baseline x86-64", 4, 8, 0, tile_base, 4, 4, tile_d_base};
 
 static const cb_isa *chosen_isa;
 
@@ -99,4 +107,22 @@ CB_CLONES float cb_sqnorm(const float *x, int64_t d) {
 #pragma omp simd reduction(+ : s)
     for (int64_t j = 0; j < d; j++) s += x[j] * x[j];
     return s;
+}
+
+unsigned cb_denormals_flush(void) {
+#ifdef CB_FTZ_DAZ
+    unsigned mode = _mm_getcsr();
+    _mm_setcsr(mode | CB_FTZ_DAZ);
+    return mode;
+#else
+    return 0;
+#endif
+}
+
+void cb_denormals_restore(unsigned mode) {
+#ifdef CB_FTZ_DAZ
+    _mm_setcsr(mode);
+#else
+    (void)mode;
+#endif
 }

@@ -56,18 +56,97 @@ int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labe
     return CB_OK;
 }
 
-/* Turns log-probabilities into responsibilities; returns the row's log-sum-exp. */
-static double normalise_row(double *logp, int64_t k, float *resp) {
-    double max = -INFINITY;
-    for (int64_t c = 0; c < k; c++) max = logp[c] > max ? logp[c] : max;
-    /* One exp per entry, in float (exp dominated the E-step; float keeps 1e-7 relative, far inside the
-     * responsibilities' tolerance, and the sum stays double); then scale by 1/sum. */
-    double sum = 0;
-    for (int64_t c = 0; c < k; c++) sum += logp[c] = expf((float)(logp[c] - max));
-    double scale = 1.0 / sum;
-    for (int64_t c = 0; c < k; c++) resp[c] = (float)(logp[c] * scale);
-    return max + log(sum);
+typedef float vf16 __attribute__((vector_size(64)));
+typedef int32_t vi16 __attribute__((vector_size(64)));
+
+/*
+ * exp on 16 floats at once, Cephes' expf polynomial (about 1 ulp) after splitting x = n ln2 + r; inputs below -87
+ * (results near FLT_MIN) give exactly 0, never a denormal. glibc's expf is one call per value, and it
+ * dominated the E-step.
+ */
+__attribute__((always_inline)) static inline vf16 exp16(vf16 x) {
+    const vf16 lo = (vf16){0} - 87.0f;
+    vi16 small = x < lo;
+    x = (vf16)(((vi16)lo & small) | ((vi16)x & ~small));
+    vf16 n = x * 1.44269504088896341f + 0.5f;
+    vi16 ni = __builtin_convertvector(n, vi16);
+    ni -= (vi16)(n < __builtin_convertvector(ni, vf16)) & 1;  /* floor, so n ln2 <= x + ln2/2 */
+    vf16 nf = __builtin_convertvector(ni, vf16);
+    vf16 r = x - nf * 0.693359375f - nf * -2.12194440e-4f;
+    vf16 p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    return (vf16)((vi16)(p * (vf16)((ni + 127) << 23)) & ~small);
 }
+
+typedef double vd8 __attribute__((vector_size(64)));
+typedef int64_t vl8 __attribute__((vector_size(64)));
+
+/*
+ * Turns a row of log-probabilities into responsibilities; returns the row's sum of exp(logp - max) and sets *max.
+ * The differences to the maximum are exponentiated in float (relative error ~1e-7, far inside the responsibilities'
+ * use); partial sums are float over at most k/16 terms each, then added in double. Written on 8- and 16-lane
+ * vectors because the scalar max and sum loops are serial dependency chains that no compiler may reorder.
+ * scratch holds k rounded up to 16 floats.
+ */
+CB_CLONES static double normalise_row(const double *restrict logp, int64_t k, float *restrict resp,
+                                      float *restrict scratch, double *restrict max_out) {
+    const int64_t padded = (k + 15) / 16 * 16;
+    vd8 vmax = (vd8){0} - INFINITY;
+    int64_t c = 0;
+    for (; c + 8 <= k; c += 8) {
+        vd8 v;
+        memcpy(&v, logp + c, sizeof v);
+        vl8 gt = v > vmax;
+        vmax = (vd8)(((vl8)v & gt) | ((vl8)vmax & ~gt));
+    }
+    double max = -INFINITY;
+    for (int l = 0; l < 8; l++) max = vmax[l] > max ? vmax[l] : max;
+    for (; c < k; c++) max = logp[c] > max ? logp[c] : max;
+    for (c = 0; c < k; c++) scratch[c] = (float)(logp[c] - max);
+    for (c = k; c < padded; c++) scratch[c] = -100.0f;
+    vf16 vsum = (vf16){0};
+    for (c = 0; c < padded; c += 16) {
+        vf16 e = exp16(*(const vf16 *)(scratch + c));
+        *(vf16 *)(scratch + c) = e;
+        vsum += e;
+    }
+    double sum = 0;
+    for (int l = 0; l < 16; l++) sum += vsum[l];
+    float scale = (float)(1.0 / sum);
+    for (c = 0; c < k; c++) resp[c] = scratch[c] * scale;
+    *max_out = max;
+    return sum;
+}
+
+/*
+ * Adds rows' log-sum-exps, max + log(sum), to *total with one log per group: the sums lie in [1, k], so a product
+ * of a few of them stays far inside double range.
+ */
+typedef struct {
+    double max_total, product;
+    int pending;
+} lse_acc;
+
+static inline void lse_add(lse_acc *acc, double max, double sum) {
+    acc->max_total += max;
+    acc->product = acc->pending ? acc->product * sum : sum;
+    if (++acc->pending == 8 || acc->product > 1e200) {
+        acc->max_total += log(acc->product);
+        acc->pending = 0;
+    }
+}
+
+static inline double lse_total(lse_acc *acc) {
+    if (acc->pending) acc->max_total += log(acc->product);
+    acc->pending = 0;
+    return acc->max_total;
+}
+
+static int64_t scratch_floats(int64_t k) { return (k + 15) / 16 * 16; }
 
 int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *means, const float *precisions,
                       const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood,
@@ -108,10 +187,12 @@ int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *me
     int failed = 0;
 #pragma omp parallel num_threads(t) reduction(+ : total)
     {
+        unsigned fp_mode = cb_denormals_flush();
         float *xa = cb_alloc((size_t)(mr * d2) * sizeof(float));
         float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
         double *logp = cb_alloc((size_t)(mr * k) * sizeof(double));
-        int ok = xa && tile && logp;
+        float *scratch = cb_alloc((size_t)scratch_floats(k) * sizeof(float));
+        int ok = xa && tile && logp && scratch;
         if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
 #pragma omp for schedule(static)
         for (int64_t ti = 0; ti < tiles; ti++) {
@@ -137,11 +218,18 @@ int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *me
                     }
                 }
             }
-            for (int r = 0; r < rows; r++) total += normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k);
+            lse_acc lse = {0, 1, 0};
+            for (int r = 0; r < rows; r++) {
+                double max, sum = normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k, scratch, &max);
+                lse_add(&lse, max, sum);
+            }
+            total += lse_total(&lse);
         }
+        cb_free(scratch);
         cb_free(xa);
         cb_free(tile);
         cb_free(logp);
+        cb_denormals_restore(fp_mode);
     }
     cb_free(augmented);
     cb_free(packed);
@@ -150,119 +238,227 @@ int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *me
     return failed ? CB_ENOMEM : CB_OK;
 }
 
-/* y += a * row, in double; the inner loop of (x - mu) P. */
-CB_CLONES static void axpy_d(double *restrict y, double a, const float *restrict row, int64_t d) {
-    for (int64_t j = 0; j < d; j++) y[j] += a * row[j];
+/* rows of x minus mu into an mr x d tile; rows past `rows` are 0 */
+CB_CLONES static void shift_rows(const float *restrict x, int64_t d, int rows, int mr, const float *restrict mu,
+                                 float *restrict out) {
+    for (int r = 0; r < rows; r++)
+        for (int64_t j = 0; j < d; j++) out[r * d + j] = x[r * d + j] - mu[j];
+    for (int r = rows; r < mr; r++)
+        for (int64_t j = 0; j < d; j++) out[r * d + j] = 0.0f;
 }
 
-#define FULL_BLOCK 16
+/* quad[r] += sum over lanes of tile[r][l]^2, per row in float (one panel's share), added in double */
+CB_CLONES static void sum_squares_rows(const float *restrict tile, int mr, int nr, double *restrict quad) {
+    for (int r = 0; r < mr; r++) {
+        float s = 0;
+#pragma omp simd reduction(+ : s)
+        for (int l = 0; l < nr; l++) s += tile[r * nr + l] * tile[r * nr + l];
+        quad[r] += s;
+    }
+}
 
+/*
+ * Full E-step on the assign register tiles: for each component, a tile of rows shifted by its mean, (x - mu_c), times
+ * P_c packed as panels (lanes are columns of P_c, zero past d), and quad_c = sum of the squared lanes. Subtracting
+ * the mean first keeps float32 exact where the factor is large (a nearly singular covariance); expanding
+ * x P - mu P would cancel there.
+ */
 int cb_gmm_estep_full(const float *points, int64_t n, int64_t d, const float *means, const float *precision_cholesky,
                       const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood,
                       int threads) {
     if (n < 0 || d < 0 || k < 1 || !points || !means || !precision_cholesky || !log_norm || !responsibilities ||
         !log_likelihood)
         return CB_EINVAL;
+    const cb_isa *isa = cb_isa_get();
+    const int mr = isa->mr, nr = isa->nr;
+    const int64_t per = (d + nr - 1) / nr, dd = d > 0 ? d : 1;  /* panels per component */
+    float *packed = cb_alloc((size_t)(k * per * nr * dd) * sizeof(float));
+    if (!packed) return CB_ENOMEM;
+    for (int64_t c = 0; c < k; c++) {
+        for (int64_t p = 0; p < per; p++) {
+            float *panel = packed + (c * per + p) * dd * nr;
+            for (int64_t a = 0; a < d; a++)
+                for (int l = 0; l < nr; l++) {
+                    int64_t j = p * nr + l;
+                    panel[a * nr + l] = j < d ? precision_cholesky[(c * d + a) * d + j] : 0.0f;
+                }
+        }
+    }
+    const int64_t tiles = (n + mr - 1) / mr;
     int t = cb_threads_for(threads, (double)n * k * d * d);
-    int64_t blocks = (n + FULL_BLOCK - 1) / FULL_BLOCK;
     double total = 0;
     int failed = 0;
 #pragma omp parallel num_threads(t) reduction(+ : total)
     {
-        /* A block of rows shares each factor P_c while it is in cache. */
-        double *logp = cb_alloc((size_t)FULL_BLOCK * k * sizeof(double));
-        double *z = cb_alloc((size_t)FULL_BLOCK * d * sizeof(double));
-        double *y = cb_alloc((size_t)FULL_BLOCK * d * sizeof(double));
-        int ok = logp && z && y;
+        unsigned fp_mode = cb_denormals_flush();
+        float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
+        float *shifted = cb_alloc((size_t)(mr * dd) * sizeof(float));
+        double *logp = cb_alloc((size_t)(mr * k) * sizeof(double));
+        float *scratch = cb_alloc((size_t)scratch_floats(k) * sizeof(float));
+        int ok = tile && shifted && logp && scratch;
         if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t b = 0; b < blocks; b++) {
+#pragma omp for schedule(dynamic, 16)
+        for (int64_t ti = 0; ti < tiles; ti++) {
             if (!ok) continue;
-            int64_t i0 = b * FULL_BLOCK;
-            int rows = (int)(n - i0 < FULL_BLOCK ? n - i0 : FULL_BLOCK);
+            int64_t i0 = ti * mr;
+            int rows = (int)(n - i0 < mr ? n - i0 : mr);
             for (int64_t c = 0; c < k; c++) {
-                const float *mu = means + c * d;
-                const float *P = precision_cholesky + c * d * d;
-                for (int r = 0; r < rows; r++) {
-                    const float *x = points + (i0 + r) * d;
-                    for (int64_t j = 0; j < d; j++) z[r * d + j] = (float)(x[j] - mu[j]);
+                shift_rows(points + i0 * d, d, rows, mr, means + c * d, shifted);
+                double quad[64];
+                for (int r = 0; r < mr; r++) quad[r] = 0;
+                for (int64_t p = 0; p < per; p++) {
+                    isa->tile(shifted, d, packed + (c * per + p) * dd * nr, d, tile);
+                    sum_squares_rows(tile, mr, nr, quad);
                 }
-                memset(y, 0, (size_t)(rows * d) * sizeof(double));
-                for (int64_t row = 0; row < d; row++)
-                    for (int r = 0; r < rows; r++) axpy_d(y + r * d, z[r * d + row], P + row * d, d);
-                for (int r = 0; r < rows; r++) {
-                    double quad = 0;
-                    for (int64_t j = 0; j < d; j++) quad += y[r * d + j] * y[r * d + j];
-                    logp[r * k + c] = log_norm[c] - 0.5 * quad;
-                }
+                for (int r = 0; r < rows; r++) logp[r * k + c] = log_norm[c] - 0.5 * quad[r];
             }
-            for (int r = 0; r < rows; r++) total += normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k);
+            lse_acc lse = {0, 1, 0};
+            for (int r = 0; r < rows; r++) {
+                double max, sum = normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k, scratch, &max);
+                lse_add(&lse, max, sum);
+            }
+            total += lse_total(&lse);
         }
+        cb_free(scratch);
+        cb_free(tile);
+        cb_free(shifted);
         cb_free(logp);
-        cb_free(z);
-        cb_free(y);
+        cb_denormals_restore(fp_mode);
     }
+    cb_free(packed);
     *log_likelihood = total;
     return failed ? CB_ENOMEM : CB_OK;
 }
 
-/* acc[j] += r x[j] (and r x[j]^2 for the diagonal) over a column range. */
-CB_CLONES static void moment_row(double *restrict sx, double *restrict sxx, double r, const float *restrict x,
-                                 int64_t j0, int64_t j1) {
-    for (int64_t j = j0; j < j1; j++) {
-        double rx = r * x[j];
-        sx[j] += rx;
-        if (sxx) sxx[j] += rx * x[j];
+/*
+ * The moments' right-hand factor for a block, one panel: rows x nr, lane l is column g = g0 + l of
+ *   diag: R (g < k),   full: R (x) X then R (r_c x_a at g = c*d + a, then r_c at g = k*d + c);
+ * lanes past the last column are 0. In float64, where a product of two floats is exact.
+ */
+CB_CLONES static void build_panel(const float *restrict x, int64_t d, const float *restrict resp, int64_t k, int full,
+                                  int64_t g0, int nr, int rows, double *restrict panel) {
+    const int64_t cols = full ? k * d + k : k, g1 = g0 + nr - 1, rstart = full ? k * d : 0;
+    if (g1 < cols && g0 >= rstart) {  /* responsibilities only */
+        for (int i = 0; i < rows; i++)
+            for (int l = 0; l < nr; l++) panel[i * nr + l] = resp[i * k + g0 - rstart + l];
+        return;
+    }
+    if (full && d > 0 && g1 < k * d && g0 / d == g1 / d) {  /* one component: r_c times a slice of x */
+        const int64_t c = g0 / d, a0 = g0 % d;
+        for (int i = 0; i < rows; i++) {
+            const double w = resp[i * k + c];
+            for (int l = 0; l < nr; l++) panel[i * nr + l] = w * x[i * d + a0 + l];
+        }
+        return;
+    }
+    for (int i = 0; i < rows; i++) {
+        for (int l = 0; l < nr; l++) {
+            int64_t g = g0 + l;
+            double v = 0.0;
+            if (g < cols) v = g >= rstart ? resp[i * k + g - rstart] : (double)resp[i * k + g / d] * x[i * d + g % d];
+            panel[i * nr + l] = v;
+        }
     }
 }
 
-#define MOMENT_ROWS 256
-
-int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *responsibilities, int64_t k, int full,
-                   double *nk, double *sum_x, double *sum_xx, int threads) {
-    if (n < 0 || d < 0 || k < 1 || !points || !responsibilities || !nk || !sum_x || !sum_xx) return CB_EINVAL;
-    int t = cb_threads_for(threads, (double)n * k * (full ? d * d / 2 + d : 2 * d));
-    memset(nk, 0, (size_t)k * sizeof(double));
-    memset(sum_x, 0, (size_t)(k * d) * sizeof(double));
-    memset(sum_xx, 0, (size_t)(full ? k * d * d : k * d) * sizeof(double));
-    /* Tasks are (component, column range) pairs, so no two threads write the same sum and none needs a copy. */
-    int64_t chunks = k >= t ? 1 : t;
-    int64_t tasks = k * chunks;
-#pragma omp parallel num_threads(t)
-    {
-        int id = THREAD_ID(), count = THREAD_COUNT();
-        int64_t lo = tasks * id / count, hi = tasks * (id + 1) / count;
-        for (int64_t i0 = 0; i0 < n; i0 += MOMENT_ROWS) {
-            int64_t i1 = i0 + MOMENT_ROWS < n ? i0 + MOMENT_ROWS : n;
-            for (int64_t task = lo; task < hi; task++) {
-                int64_t c = task / chunks, chunk = task % chunks;
-                int64_t j0 = d * chunk / chunks, j1 = d * (chunk + 1) / chunks;
-                double *sx = sum_x + c * d;
-                for (int64_t i = i0; i < i1; i++) {
-                    double r = responsibilities[i * k + c];
-                    const float *x = points + i * d;
-                    if (chunk == 0) nk[c] += r;
-                    moment_row(sx, full ? NULL : sum_xx + c * d, r, x, j0, j1);
-                    if (full) {
-                        /* (r x_j) x_j2 is exact up to one rounding either way round, so the upper half suffices. */
-                        double *block = sum_xx + c * d * d;
-                        for (int64_t j = j0; j < j1; j++) {
-                            double rx = r * x[j];
-                            axpy_d(block + j * d + j, rx, x + j, d - j);
-                        }
-                    }
-                }
+/*
+ * The left factor for a block, transposed so each of its rows runs along the block (the tiles' reduction axis):
+ *   diag: x^2 (d rows), x (d rows), 1;   full: x (d rows), 1;   then zero rows up to a multiple of mr.
+ */
+CB_CLONES static void build_left(const float *restrict x, int64_t d, int full, int64_t left_rows, int rows,
+                                 double *restrict lhs) {
+    const int64_t ones = full ? d : 2 * d;
+    /* Column by column: the reads stride through the block (in L1), the writes stream. */
+    for (int64_t a = 0; a < d; a++) {
+        double *to = lhs + a * rows, *plain = lhs + (d + a) * rows;
+        for (int i = 0; i < rows; i++) {
+            double v = x[i * d + a];
+            if (full) {
+                to[i] = v;
+            } else {
+                to[i] = v * v;
+                plain[i] = v;
             }
         }
     }
+    for (int i = 0; i < rows; i++) lhs[ones * rows + i] = 1.0;
+    memset(lhs + (ones + 1) * rows, 0, (size_t)((left_rows - ones - 1) * rows) * sizeof(double));
+}
+
+/* Rows per moments block: a left tile and a panel of float64 stay in L1/L2 together. */
+#define MOMENT_BLOCK 256
+
+/*
+ * M-step moments as one float64 product per block of rows, on the float64 register tiles (a row of ones in the
+ * left factor gives the plain sums):
+ *   diag: [x^2, x, 1]^T R         -> sum_xx[c][j] at (j, c), sum_x[c][j] at (d + j, c), nk[c] at (2d, c)
+ *   full: [x, 1]^T [R (x) X, R]   -> sum_xx[c][a][b] at (b, c*d + a), sum_x[c][a] at (d, c*d + a), nk[c] at (d, kd + c)
+ * Float64 because the M-step subtracts mu mu^T from these: a float32 sum loses nearly singular covariances (digits,
+ * reg-covar 1e-6) to rounding. Threads own (panel, left tile) pairs, so every sum has one writer and the result does
+ * not depend on the thread count.
+ */
+int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *responsibilities, int64_t k, int full,
+                   double *nk, double *sum_x, double *sum_xx, int threads) {
+    if (n < 0 || d < 0 || k < 1 || !points || !responsibilities || !nk || !sum_x || !sum_xx) return CB_EINVAL;
+    const cb_isa *isa = cb_isa_get();
+    const int mr = isa->mr_d, nr = isa->nr_d;
+    const int64_t left = full ? d + 1 : 2 * d + 1, cols = full ? k * d + k : k;
+    const int64_t ltiles = (left + mr - 1) / mr, panels = (cols + nr - 1) / nr, ld = panels * nr;
+    const int64_t tasks = ltiles * panels, blocks = (n + MOMENT_BLOCK - 1) / MOMENT_BLOCK;
+    double *acc = cb_alloc((size_t)(ltiles * mr * ld) * sizeof(double));
+    if (!acc) return CB_ENOMEM;
+    memset(acc, 0, (size_t)(ltiles * mr * ld) * sizeof(double));
+    int t = cb_threads_for(threads, (double)n * k * (full ? d * d : 2 * d));
+    if (t > tasks) t = (int)tasks;
+    int failed = 0;
+#pragma omp parallel num_threads(t)
+    {
+        unsigned fp_mode = cb_denormals_flush();
+        int id = THREAD_ID(), count = THREAD_COUNT();
+        int64_t task0 = tasks * id / count, task1 = tasks * (id + 1) / count;  /* task = panel * ltiles + left tile */
+        double *lhs = cb_alloc((size_t)(ltiles * mr * MOMENT_BLOCK) * sizeof(double));
+        double *panel = cb_alloc((size_t)(MOMENT_BLOCK * nr) * sizeof(double));
+        double *tile = cb_alloc((size_t)mr * nr * sizeof(double));
+        int ok = lhs && panel && tile;
+        if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+        for (int64_t b = 0; ok && b < blocks; b++) {
+            const int64_t i0 = b * MOMENT_BLOCK;
+            const int rows = (int)(n - i0 < MOMENT_BLOCK ? n - i0 : MOMENT_BLOCK);
+            const float *x = points + i0 * d, *resp = responsibilities + i0 * k;
+            build_left(x, d, full, ltiles * mr, rows, lhs);
+            for (int64_t task = task0; task < task1; task++) {
+                int64_t p = task / ltiles, lt = task % ltiles;
+                if (task == task0 || lt == 0) build_panel(x, d, resp, k, full, p * nr, nr, rows, panel);
+                isa->tile_d(lhs + lt * mr * rows, rows, panel, rows, tile);
+                double *dst = acc + lt * mr * ld + p * nr;
+                for (int r = 0; r < mr; r++)
+                    for (int l = 0; l < nr; l++) dst[r * ld + l] += tile[r * nr + l];
+            }
+        }
+        cb_free(lhs);
+        cb_free(panel);
+        cb_free(tile);
+        cb_denormals_restore(fp_mode);
+    }
     if (full) {
         for (int64_t c = 0; c < k; c++) {
-            double *block = sum_xx + c * d * d;
-            for (int64_t j = 0; j < d; j++)
-                for (int64_t j2 = 0; j2 < j; j2++) block[j * d + j2] = block[j2 * d + j];
+            for (int64_t a = 0; a < d; a++) {
+                for (int64_t b2 = 0; b2 < d; b2++) sum_xx[(c * d + a) * d + b2] = acc[b2 * ld + c * d + a];
+                sum_x[c * d + a] = acc[d * ld + c * d + a];
+            }
+            nk[c] = acc[d * ld + k * d + c];
+        }
+    } else {
+        for (int64_t c = 0; c < k; c++) {
+            for (int64_t j = 0; j < d; j++) {
+                sum_xx[c * d + j] = acc[j * ld + c];
+                sum_x[c * d + j] = acc[(d + j) * ld + c];
+            }
+            nk[c] = acc[2 * d * ld + c];
         }
     }
-    return CB_OK;
+    cb_free(acc);
+    return failed ? CB_ENOMEM : CB_OK;
 }
 
 int cb_mean_abs_gradient(const float *points, int64_t n, int64_t d, const float *instruction, int cosine,
