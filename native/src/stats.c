@@ -148,92 +148,76 @@ static inline double lse_total(lse_acc *acc) {
 
 static int64_t scratch_floats(int64_t k) { return (k + 15) / 16 * 16; }
 
+/*
+ * quad[c] = sum_j p[j][c] (x_j - m[j][c])^2 for one row, over components in lanes (means and precisions transposed to
+ * d x kp, kp = k rounded up to 16, pad lanes 0). The direct form, not the expanded x^2 p - 2 x m p + m^2 p: with
+ * reg-covar 1e-6 a precision reaches 1e6 and the expansion would cancel in float32.
+ */
+CB_CLONES static void diag_quad_row(const float *restrict x, int64_t d, const float *restrict mt,
+                                    const float *restrict pt, int64_t kp, float *restrict quad) {
+    for (int64_t c = 0; c < kp; c++) quad[c] = 0.0f;
+    for (int64_t j = 0; j < d; j++) {
+        const float xj = x[j];
+        const float *mj = mt + j * kp, *pj = pt + j * kp;
+#pragma omp simd
+        for (int64_t c = 0; c < kp; c++) {
+            float diff = xj - mj[c];
+            quad[c] += pj[c] * diff * diff;
+        }
+    }
+}
+
 int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *means, const float *precisions,
                       const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood,
                       int threads) {
     if (n < 0 || d < 0 || k < 1 || !points || !means || !precisions || !log_norm || !responsibilities ||
         !log_likelihood)
         return CB_EINVAL;
-    /*
-     * Expanded quadratic form, so the work runs on the same register tiles as assign:
-     * sum_j p (x - m)^2 = [x^2, x] . [p, -2 p m] + sum_j p m^2, one dot product of length 2d per point and component.
-     */
-    const cb_isa *isa = cb_isa_get();
-    const int mr = isa->mr, nr = isa->nr;
-    const int64_t d2 = 2 * d, panels = (k + nr - 1) / nr;
-    float *augmented = cb_alloc((size_t)(k * d2) * sizeof(float));
-    float *packed = cb_alloc((size_t)(panels * nr * d2) * sizeof(float));
-    double *constant = cb_alloc((size_t)k * sizeof(double));
-    if (!augmented || !packed || !constant) {
-        cb_free(augmented);
-        cb_free(packed);
-        cb_free(constant);
+    const int64_t kp = (k + 15) / 16 * 16;
+    float *mt = cb_alloc((size_t)((d > 0 ? d : 1) * kp) * sizeof(float));
+    float *pt = cb_alloc((size_t)((d > 0 ? d : 1) * kp) * sizeof(float));
+    if (!mt || !pt) {
+        cb_free(mt);
+        cb_free(pt);
         return CB_ENOMEM;
     }
-    for (int64_t c = 0; c < k; c++) {
-        double sum = 0;
-        for (int64_t j = 0; j < d; j++) {
-            double p = precisions[c * d + j], m = means[c * d + j];
-            sum += p * m * m;
-            augmented[c * d2 + j] = (float)p;
-            augmented[c * d2 + d + j] = (float)(-2.0 * p * m);
+    for (int64_t j = 0; j < d; j++)
+        for (int64_t c = 0; c < kp; c++) {
+            mt[j * kp + c] = c < k ? means[c * d + j] : 0.0f;
+            pt[j * kp + c] = c < k ? precisions[c * d + j] : 0.0f;
         }
-        constant[c] = sum;
-    }
-    cb_pack_panels(augmented, k, d2, nr, packed);
-    const int64_t tiles = (n + mr - 1) / mr;
+    const int64_t rows_per_task = 64, tasks = (n + rows_per_task - 1) / rows_per_task;
     int t = cb_threads_for(threads, (double)n * k * d * 3);
     double total = 0;
     int failed = 0;
 #pragma omp parallel num_threads(t) reduction(+ : total)
     {
         unsigned fp_mode = cb_denormals_flush();
-        float *xa = cb_alloc((size_t)(mr * d2) * sizeof(float));
-        float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
-        double *logp = cb_alloc((size_t)(mr * k) * sizeof(double));
+        float *quad = cb_alloc((size_t)kp * sizeof(float));
+        double *logp = cb_alloc((size_t)k * sizeof(double));
         float *scratch = cb_alloc((size_t)scratch_floats(k) * sizeof(float));
-        int ok = xa && tile && logp && scratch;
+        int ok = quad && logp && scratch;
         if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-#pragma omp for schedule(static)
-        for (int64_t ti = 0; ti < tiles; ti++) {
+#pragma omp for schedule(dynamic, 8)
+        for (int64_t task = 0; task < tasks; task++) {
             if (!ok) continue;
-            int64_t i0 = ti * mr;
-            int rows = (int)(n - i0 < mr ? n - i0 : mr);
-            memset(xa, 0, (size_t)(mr * d2) * sizeof(float));
-            for (int r = 0; r < rows; r++) {
-                const float *x = points + (i0 + r) * d;
-                for (int64_t j = 0; j < d; j++) {
-                    xa[r * d2 + j] = x[j] * x[j];
-                    xa[r * d2 + d + j] = x[j];
-                }
-            }
-            for (int64_t pnl = 0; pnl < panels; pnl++) {
-                isa->tile(xa, d2, packed + pnl * d2 * nr, d2, tile);
-                int64_t c0 = pnl * nr;
-                int cols = (int)(k - c0 < nr ? k - c0 : nr);
-                for (int r = 0; r < rows; r++) {
-                    for (int l = 0; l < cols; l++) {
-                        double quad = (double)tile[r * nr + l] + constant[c0 + l];
-                        logp[r * k + c0 + l] = log_norm[c0 + l] - 0.5 * (quad > 0 ? quad : 0);
-                    }
-                }
-            }
+            int64_t i1 = (task + 1) * rows_per_task < n ? (task + 1) * rows_per_task : n;
             lse_acc lse = {0, 1, 0};
-            for (int r = 0; r < rows; r++) {
-                double max, sum = normalise_row(logp + r * k, k, responsibilities + (i0 + r) * k, scratch, &max);
+            for (int64_t i = task * rows_per_task; i < i1; i++) {
+                diag_quad_row(points + i * d, d, mt, pt, kp, quad);
+                for (int64_t c = 0; c < k; c++) logp[c] = log_norm[c] - 0.5 * quad[c];
+                double max, sum = normalise_row(logp, k, responsibilities + i * k, scratch, &max);
                 lse_add(&lse, max, sum);
             }
             total += lse_total(&lse);
         }
-        cb_free(scratch);
-        cb_free(xa);
-        cb_free(tile);
+        cb_free(quad);
         cb_free(logp);
+        cb_free(scratch);
         cb_denormals_restore(fp_mode);
     }
-    cb_free(augmented);
-    cb_free(packed);
-    cb_free(constant);
+    cb_free(mt);
+    cb_free(pt);
     *log_likelihood = total;
     return failed ? CB_ENOMEM : CB_OK;
 }
