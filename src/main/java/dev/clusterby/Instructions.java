@@ -51,7 +51,7 @@ final class Instructions {
             }
             case SUBSPACE -> subspace(method, instruction.prompts(), List.of(), embedding, encoder, arena);
             case DISCOVER -> {
-                List<String> candidates = column instanceof StringColumn texts
+                Steering.Candidates candidates = column instanceof StringColumn texts
                         ? Steering.candidatesFromTexts(texts.values())
                         : Steering.visualCandidates();
                 List<String> phrases = Steering.discover(encoder, candidates, instruction.instructionText(),

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -44,12 +46,30 @@ final class Phrases {
     }
 
     /**
+     * Candidate phrases and, for each, the rows it occurs in (same order). Discover reads the rows to find phrases
+     * that split the column between them, as the values of one attribute do.
+     */
+    record Found(List<String> phrases, List<BitSet> rows) {
+        Found {
+            phrases = List.copyOf(phrases);
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
      * Lower-cased 1- to 3-word n-grams of the texts that occur in at least {@code minRows} rows, with no stop-word at
      * either edge and not only digits; the {@code cap} most frequent (ties in alphabetical order, so runs repeat).
      */
     static List<String> fromTexts(List<String> texts, int minRows, int cap) {
-        Map<String, Integer> rowsWith = new HashMap<>();
-        for (String text : texts) {
+        return withRows(texts, minRows, cap).phrases();
+    }
+
+    /** {@link #fromTexts}, with the rows (indices into {@code texts}) each phrase occurs in. */
+    static Found withRows(List<String> texts, int minRows, int cap) {
+        // Rows as growing int lists while counting: most n-grams are rare, and a BitSet each would cost up to n/8 bytes.
+        Map<String, RowList> rowsWith = new HashMap<>();
+        for (int row = 0; row < texts.size(); row++) {
+            String text = texts.get(row);
             if (text == null) continue;
             Set<String> inRow = new HashSet<>();
             for (String piece : BREAK.split(text.toLowerCase(Locale.ROOT))) {
@@ -65,14 +85,31 @@ final class Phrases {
                     }
                 }
             }
-            for (String phrase : inRow) rowsWith.merge(phrase, 1, Integer::sum);
+            for (String phrase : inRow) rowsWith.computeIfAbsent(phrase, p -> new RowList()).add(row);
         }
-        return rowsWith.entrySet().stream()
-                .filter(e -> e.getValue() >= minRows)
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        List<Map.Entry<String, RowList>> kept = rowsWith.entrySet().stream()
+                .filter(e -> e.getValue().size >= minRows)
+                .sorted(Map.Entry.<String, RowList>comparingByValue((a, b) -> Integer.compare(b.size, a.size))
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .limit(cap)
-                .map(Map.Entry::getKey)
                 .toList();
+        return new Found(kept.stream().map(Map.Entry::getKey).toList(), kept.stream().map(e -> e.getValue().toBitSet()).toList());
+    }
+
+    private static final class RowList {
+        int[] rows = new int[2];
+        int size;
+
+        void add(int row) {
+            if (size == rows.length) rows = Arrays.copyOf(rows, size * 2);
+            rows[size++] = row;
+        }
+
+        BitSet toBitSet() {
+            BitSet out = new BitSet();
+            for (int i = 0; i < size; i++) out.set(rows[i]);
+            return out;
+        }
     }
 
     private static boolean isNumber(String word) {

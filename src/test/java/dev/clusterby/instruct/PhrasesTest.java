@@ -2,6 +2,7 @@ package dev.clusterby.instruct;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.BitSet;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -18,6 +19,17 @@ class PhrasesTest {
         // A phrase counts once per row, and never spans punctuation.
         assertEquals(List.of(), Phrases.fromTexts(List.of("red red red. circle"), 2, 100));
         assertTrue(Phrases.fromTexts(List.of("red. circle", "red. circle"), 1, 100).stream().noneMatch(p -> p.equals("red circle")));
+    }
+
+    @Test
+    void eachPhraseComesWithTheRowsItOccursIn() {
+        List<String> texts = List.of("The red circle", "blue circle", "red square", "red red. circle", "a red circle");
+        Phrases.Found found = Phrases.withRows(texts, 2, 100);
+        assertEquals(List.of("circle", "red", "red circle"), found.phrases());
+        assertEquals(BitSet.valueOf(new long[] {0b11011}), found.rows().get(0), "circle: rows 0, 1, 3, 4");
+        assertEquals(BitSet.valueOf(new long[] {0b11101}), found.rows().get(1), "red: rows 0, 2, 3, 4");
+        assertEquals(BitSet.valueOf(new long[] {0b10001}), found.rows().get(2), "red circle: rows 0 and 4, never across the full stop");
+        assertEquals(found.phrases(), Phrases.fromTexts(texts, 2, 100));
     }
 
     @Test
