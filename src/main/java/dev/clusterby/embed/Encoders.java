@@ -53,7 +53,7 @@ public final class Encoders {
     private Encoders() {}
 
     private static void builtIn(OnnxTextEncoder.Spec spec, String... aliases) {
-        ENTRIES.put(spec.id(), new Entry(spec.id(), () -> OnnxTextEncoder.load(spec), Encoder.Modality.TEXT));
+        ENTRIES.put(spec.id(), new Entry(spec.id(), () -> OnnxTextEncoder.deferred(spec), Encoder.Modality.TEXT));
         for (String alias : aliases) ALIASES.put(alias.toLowerCase(Locale.ROOT), spec.id());
     }
 

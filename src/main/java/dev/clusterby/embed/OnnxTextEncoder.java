@@ -37,6 +37,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * then CLS or mean pooling and L2 normalisation. Made through {@link Encoders}; the model and tokenizer are
  * classpath resources at a jar root (the langchain4j model jars).
  *
+ * <p>The ONNX session and the tokenizer open on first use: the version (the cache key) needs only the bytes' hash,
+ * so a run whose embeddings all come from the cache never pays the session's start-up (about 1 s here).
+ *
  * <p>Thread-safe: ONNX Runtime sessions and the Rust tokenizer may be used from several threads; {@link #close()}
  * waits for running calls.
  */
@@ -94,30 +97,33 @@ final class OnnxTextEncoder implements Encoder {
 
     private final Spec spec;
     private final Tuning tuning;
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final HuggingFaceTokenizer tokenizer;
-    private final boolean feedTokenTypes;
     private final int dimension;
     private final String version;
-    private final String provider;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    /** The bytes until the session opens, then null. */
+    private byte[] model, tokenizerJson;
+    /*
+     * Set once by openOnce, under its lock, before any use: every reader calls openOnce first or is a worker thread
+     * started after it, so these need no volatile.
+     */
+    private OrtEnvironment env;
+    private OrtSession session;
+    private HuggingFaceTokenizer tokenizer;
+    private boolean feedTokenTypes;
+    private String provider;
+    private final Object opening = new Object();
 
-    private OnnxTextEncoder(Spec spec, Tuning tuning, OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
-                            boolean feedTokenTypes, int dimension, String version, String provider) {
+    private OnnxTextEncoder(Spec spec, Tuning tuning, byte[] model, byte[] tokenizerJson, String version) {
         this.spec = spec;
         this.tuning = tuning;
-        this.env = env;
-        this.session = session;
-        this.tokenizer = tokenizer;
-        this.feedTokenTypes = feedTokenTypes;
-        this.dimension = dimension;
+        this.dimension = spec.dimension();
+        this.model = model;
+        this.tokenizerJson = tokenizerJson;
         this.version = version;
-        this.provider = provider;
     }
 
-    /** Loads the model and tokenizer of {@code spec} from the classpath. */
+    /** Loads the model and tokenizer of {@code spec} from the classpath and opens the session now. */
     static OnnxTextEncoder load(Spec spec) {
         return load(spec, Tuning.defaults());
     }
@@ -126,12 +132,39 @@ final class OnnxTextEncoder implements Encoder {
         return load(spec, tuning, readResource(spec.modelResource()), readResource(spec.tokenizerResource()));
     }
 
-    /** Builds an encoder from model and tokenizer bytes; the spec's resource names are used in messages. */
+    /** Builds an encoder from model and tokenizer bytes and opens it (a bad model fails here, by name). */
     static OnnxTextEncoder load(Spec spec, Tuning tuning, byte[] model, byte[] tokenizerJson) {
+        OnnxTextEncoder encoder = deferred(spec, tuning, model, tokenizerJson);
+        encoder.openOnce();
+        return encoder;
+    }
+
+    /**
+     * Reads the classpath model and tokenizer and hashes them for {@link #version()}, but opens the session and the
+     * tokenizer on first use; a bad model then fails on that first use, with the same message as {@link #load}.
+     */
+    static OnnxTextEncoder deferred(Spec spec) {
+        return deferred(spec, Tuning.defaults(), readResource(spec.modelResource()), readResource(spec.tokenizerResource()));
+    }
+
+    static OnnxTextEncoder deferred(Spec spec, Tuning tuning, byte[] model, byte[] tokenizerJson) {
         String version = hashPrefix(model, 16) + "." + hashPrefix(tokenizerJson, 8) + "-"
                 + spec.pooling().name().toLowerCase(Locale.ROOT) + "-" + spec.maxLength()
                 + (spec.prefix().isEmpty() ? "" : "-prefixed");
+        return new OnnxTextEncoder(spec, tuning, model, tokenizerJson, version);
+    }
 
+    /** Opens the tokenizer and session unless open; the caller holds the read lock and has checked ensureOpen. */
+    private void openOnce() {
+        synchronized (opening) {
+            if (session != null) return;
+            open();
+            model = null;
+            tokenizerJson = null;
+        }
+    }
+
+    private void open() {
         HuggingFaceTokenizer tokenizer = null;
         OrtSession session = null;
         try {
@@ -151,7 +184,11 @@ final class OnnxTextEncoder implements Encoder {
             boolean feedTokenTypes = checkSignature(spec, session);
             LOG.log(System.Logger.Level.INFO, "encoder {0} ({1}) runs on ONNX Runtime {2}",
                     spec.id(), spec.modelResource(), provider);
-            return new OnnxTextEncoder(spec, tuning, env, session, tokenizer, feedTokenTypes, spec.dimension(), version, provider);
+            this.env = env;
+            this.tokenizer = tokenizer;
+            this.feedTokenTypes = feedTokenTypes;
+            this.provider = provider;
+            this.session = session;
         } catch (OrtException e) {
             OrtResources.closeQuietly(tokenizer, session);
             throw new ClusterbyException.BadFile("cannot load ONNX model " + spec.modelResource() + ": " + e.getMessage(), e);
@@ -274,9 +311,16 @@ final class OnnxTextEncoder implements Encoder {
         return Modality.TEXT;
     }
 
-    /** Which execution provider runs the model, as logged at load. */
+    /** Which execution provider runs the model, as logged when it opens (this opens it). */
     String provider() {
-        return provider;
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            openOnce();
+            return provider;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** Token count of one text after our tokenizer settings, special tokens included; for tests. */
@@ -284,6 +328,7 @@ final class OnnxTextEncoder implements Encoder {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
+            openOnce();
             return tokenizer.encode(spec.prefix() + text).getIds().length;
         } finally {
             lifecycle.readLock().unlock();
@@ -301,6 +346,7 @@ final class OnnxTextEncoder implements Encoder {
         try {
             ensureOpen();
             if (texts.isEmpty()) return;
+            openOnce();
             encodeOpen(texts, out, listener);
         } catch (OrtException e) {
             throw new ClusterbyException("encoder " + spec.id() + " (" + spec.modelResource() + ") failed: " + e.getMessage(), e);
@@ -524,7 +570,11 @@ final class OnnxTextEncoder implements Encoder {
         try {
             if (closed) return;
             closed = true;
-            OrtResources.closeQuietly(tokenizer, session);
+            synchronized (opening) {
+                OrtResources.closeQuietly(tokenizer, session);
+                model = null;
+                tokenizerJson = null;
+            }
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -532,7 +582,11 @@ final class OnnxTextEncoder implements Encoder {
 
     @Override
     public String toString() {
-        return "OnnxTextEncoder[" + spec.id() + ", " + version + ", " + provider + "]";
+        String runsOn;
+        synchronized (opening) {
+            runsOn = session != null ? provider : closed ? "closed" : "not opened yet";
+        }
+        return "OnnxTextEncoder[" + spec.id() + ", " + version + ", " + runsOn + "]";
     }
 
 

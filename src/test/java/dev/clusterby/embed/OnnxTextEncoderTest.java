@@ -183,6 +183,32 @@ class OnnxTextEncoderTest {
         assertTrue(missing.getMessage().contains("no output 'last_hidden_state'"), missing.getMessage());
     }
 
+    @Test
+    void aDeferredEncoderHasItsVersionBeforeItOpensAndOpensOnFirstUse() {
+        try (OnnxTextEncoder eager = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(1, 1, 1));
+             OnnxTextEncoder deferred = OnnxTextEncoder.deferred(OnnxTextEncoder.MINILM)) {
+            // The cache key needs only the version; a fully cached column must not pay for the session.
+            assertEquals(eager.version(), deferred.version());
+            assertTrue(deferred.toString().contains("not opened yet"), deferred.toString());
+            assertArrayEquals(encode(eager, List.of("a red heart")), encode(deferred, List.of("a red heart")), 1e-6f);
+            assertTrue(deferred.toString().contains("CPU"), deferred.toString());
+        }
+    }
+
+    @Test
+    void aDeferredBadModelFailsOnFirstUseByName() {
+        byte[] tokenizer = OnnxTextEncoder.readResource(OnnxTextEncoder.MINILM.tokenizerResource());
+        OnnxTextEncoder encoder = OnnxTextEncoder.deferred(OnnxTextEncoder.MINILM, OnnxTextEncoder.Tuning.defaults(),
+                TinyOnnx.identity("logits"), tokenizer);
+        try (encoder) {
+            var error = assertThrows(ClusterbyException.BadFile.class, () -> encode(encoder, List.of("x")));
+            assertTrue(error.getMessage().contains("all-minilm-l6-v2-q.onnx") && error.getMessage().contains("no output 'last_hidden_state'"),
+                    error.getMessage());
+            // Still the same clear error on a retry, not a half-open encoder.
+            assertThrows(ClusterbyException.BadFile.class, () -> encode(encoder, List.of("x")));
+        }
+    }
+
     /** Writes a minimal ONNX protobuf by hand: input_ids and attention_mask INT64 [batch, seq], Identity to one output. */
     static final class TinyOnnx {
         static byte[] identity(String outputName) {
