@@ -232,12 +232,13 @@ final class VectorKernels {
         }
         MemorySegment x = points.data();
         return eStep(parallel, threads, points, responsibilities, logNorm, kp, FULL_ROWS, () -> {
-            float[] xt = new float[d * FULL_ROWS], shifted = new float[d * FULL_ROWS], q = new float[FULL_ROWS];
+            float[] block = new float[FULL_ROWS * d], xt = new float[d * FULL_ROWS], shifted = new float[d * FULL_ROWS];
+            float[] q = new float[FULL_ROWS];
             return (i0, rows, quad) -> {
-                // The tile's rows transposed (d × FULL_ROWS), zero past the last row.
+                // The tile's rows transposed (d × FULL_ROWS), zero past the last row; copied to the heap first.
+                MemorySegment.copy(x, FLOAT, rowOffset(i0, d), block, 0, rows * d);
                 for (int r = 0; r < FULL_ROWS; r++) {
-                    long off = rowOffset(i0 + r, d);
-                    for (int a = 0; a < d; a++) xt[a * FULL_ROWS + r] = r < rows ? x.get(FLOAT, off + (long) a * Float.BYTES) : 0f;
+                    for (int a = 0; a < d; a++) xt[a * FULL_ROWS + r] = r < rows ? block[r * d + a] : 0f;
                 }
                 for (int c = 0; c < k; c++) {
                     for (int a = 0; a < d; a++) {
@@ -421,14 +422,18 @@ final class VectorKernels {
         parallel.run(tasks, 1, (thread, from, to) -> {
             // Left factor transposed, one row per block position: lhs[row·MOMENT_BLOCK + i]; pad rows stay 0.
             double[] lhs = new double[ltiles * MOMENT_ROWS * MOMENT_BLOCK], panel = new double[MOMENT_BLOCK * MOMENT_COLS];
+            float[] xb = new float[MOMENT_BLOCK * d], rb = new float[MOMENT_BLOCK * k];
             int ones = full ? d : 2 * d;
             java.util.Arrays.fill(lhs, ones * MOMENT_BLOCK, (ones + 1) * MOMENT_BLOCK, 1.0);
             for (int i0 = 0; i0 < n; i0 += MOMENT_BLOCK) {
                 int rows = Math.min(MOMENT_BLOCK, n - i0);
-                buildLeft(x, i0, rows, d, full, lhs);
+                // The block on the heap: element reads from a shared segment in the strided loops below were slow.
+                MemorySegment.copy(x, FLOAT, rowOffset(i0, d), xb, 0, rows * d);
+                MemorySegment.copy(r, FLOAT, (long) i0 * k * Float.BYTES, rb, 0, rows * k);
+                buildLeft(xb, rows, d, full, lhs);
                 for (int task = from; task < to; task++) {
                     int p = task / ltiles, lt = task % ltiles;
-                    if (task == from || lt == 0) buildPanel(x, r, i0, rows, d, k, full, (long) p * MOMENT_COLS, panel);
+                    if (task == from || lt == 0) buildPanel(xb, rb, rows, d, k, full, (long) p * MOMENT_COLS, panel);
                     momentTile(lhs, lt * MOMENT_ROWS * MOMENT_BLOCK, panel, rows, acc, lt * MOMENT_ROWS * ldi + p * MOMENT_COLS, ldi);
                 }
             }
@@ -447,17 +452,21 @@ final class VectorKernels {
         }
     }
 
-    /** The block's left factor, transposed: diag x² (rows 0..d), x (d..2d); full x (0..d). The ones row is fixed. */
-    private static void buildLeft(MemorySegment x, int i0, int rows, int d, boolean full, double[] lhs) {
-        for (int i = 0; i < rows; i++) {
-            long off = rowOffset(i0 + i, d);
-            for (int a = 0; a < d; a++) {
-                double v = x.get(FLOAT, off + (long) a * Float.BYTES);
+    /**
+     * The block's left factor, transposed: diag x² (rows 0..d), x (d..2d); full x (0..d). The ones row is fixed.
+     * Column by column: the reads stride through the block (in L1) and the writes stream; row by row, the writes went
+     * to 2d lines a power of two apart, which share a handful of L1 sets and evicted each other.
+     */
+    private static void buildLeft(float[] xb, int rows, int d, boolean full, double[] lhs) {
+        for (int a = 0; a < d; a++) {
+            int to = a * MOMENT_BLOCK, plain = (d + a) * MOMENT_BLOCK;
+            for (int i = 0, from = a; i < rows; i++, from += d) {
+                double v = xb[from];
                 if (full) {
-                    lhs[a * MOMENT_BLOCK + i] = v;
+                    lhs[to + i] = v;
                 } else {
-                    lhs[a * MOMENT_BLOCK + i] = v * v;
-                    lhs[(d + a) * MOMENT_BLOCK + i] = v;
+                    lhs[to + i] = v * v;
+                    lhs[plain + i] = v;
                 }
             }
         }
@@ -466,43 +475,39 @@ final class VectorKernels {
     /**
      * The block's right factor, one panel: panel[i·MOMENT_COLS + l] is column g = g0 + l of diag R (g < k), full
      * R⊗X then R (r_c x_a at g = c·d + a, then r_c at g = kd + c); 0 past the last column. In float64, where the
-     * product of two floats is exact.
+     * product of two floats is exact. Whole slices of one row of R or X are widened as vectors; the rest (a panel
+     * across two components, or past the last column) element by element.
      */
-    private static void buildPanel(MemorySegment x, MemorySegment r, int i0, int rows, int d, int k, boolean full, long g0,
-                                   double[] panel) {
+    private static void buildPanel(float[] xb, float[] rb, int rows, int d, int k, boolean full, long g0, double[] panel) {
         long cols = full ? (long) k * d + k : k, g1 = g0 + MOMENT_COLS - 1, rStart = full ? (long) k * d : 0;
         if (g1 < cols && g0 >= rStart) {  // responsibilities only
-            for (int i = 0; i < rows; i++) widen(r, (((long) (i0 + i) * k) + g0 - rStart) * Float.BYTES, 1.0, panel, i * MOMENT_COLS);
-            return;
-        }
-        if (full && g1 < rStart && g0 / d == g1 / d) {  // one component: r_c times a slice of x
+            int c0 = (int) (g0 - rStart);
+            for (int i = 0; i < rows; i++) widen(rb, i * k + c0, 1.0, panel, i * MOMENT_COLS);
+        } else if (full && g1 < rStart && g0 / d == g1 / d) {  // one component: r_c times a slice of x
             int c = (int) (g0 / d), a0 = (int) (g0 % d);
+            for (int i = 0; i < rows; i++) widen(xb, i * d + a0, rb[i * k + c], panel, i * MOMENT_COLS);
+        } else {
+            // Diag is the R region alone (rStart = 0).
+            int c0 = (int) (g0 < rStart ? g0 / d : k + (g0 - rStart)), a0 = (int) (g0 < rStart ? g0 % d : 0);
             for (int i = 0; i < rows; i++) {
-                double w = r.getAtIndex(FLOAT, (long) (i0 + i) * k + c);
-                widen(x, rowOffset(i0 + i, d) + (long) a0 * Float.BYTES, w, panel, i * MOMENT_COLS);
-            }
-            return;
-        }
-        for (int i = 0; i < rows; i++) {
-            long row = i0 + i;
-            for (int l = 0; l < MOMENT_COLS; l++) {
-                long g = g0 + l;
-                double v = 0;
-                if (g < cols) {
-                    v = g >= rStart ? r.getAtIndex(FLOAT, row * k + g - rStart)
-                            : (double) r.getAtIndex(FLOAT, row * k + g / d) * x.getAtIndex(FLOAT, row * d + g % d);
+                int c = c0, a = a0;
+                for (int l = 0; l < MOMENT_COLS; l++) {
+                    // c < k: r_c x_a (a runs through x, then on to the next component); c ≥ k: r_(c−k), then 0.
+                    panel[i * MOMENT_COLS + l] = c < k ? (double) rb[i * k + c] * xb[i * d + a] : c - k < k ? rb[i * k + c - k] : 0;
+                    if (c >= k || ++a == d) {
+                        a = 0;
+                        c++;
+                    }
                 }
-                panel[i * MOMENT_COLS + l] = v;
             }
         }
     }
 
-    /** to[at + l] = w · src[l] (float → double) for the MOMENT_COLS floats at byte offset off. */
-    private static void widen(MemorySegment src, long off, double w, double[] to, int at) {
+    /** to[at + l] = w · src[from + l] (float → double, exact) for MOMENT_COLS values. */
+    private static void widen(float[] src, int from, double w, double[] to, int at) {
         for (int l = 0; l < MOMENT_COLS; l += DL) {
-            DoubleVector v = (DoubleVector) FloatVector.fromMemorySegment(FH, src, off + (long) l * Float.BYTES, LE)
-                    .convertShape(VectorOperators.F2D, DS, 0);
-            (w == 1.0 ? v : v.mul(w)).intoArray(to, at + l);
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, src, from + l).convertShape(VectorOperators.F2D, DS, 0);
+            v.mul(w).intoArray(to, at + l);
         }
     }
 
@@ -525,17 +530,24 @@ final class VectorKernels {
             DoubleVector x3 = DoubleVector.broadcast(DS, lhs[l0 + 3 * MOMENT_BLOCK + i]);
             a30 = x3.fma(b0, a30); a31 = x3.fma(b1, a31); a32 = x3.fma(b2, a32); a33 = x3.fma(b3, a33);
         }
-        addInto(acc, at, a00, a01, a02, a03);
-        addInto(acc, at + ld, a10, a11, a12, a13);
-        addInto(acc, at + 2 * ld, a20, a21, a22, a23);
-        addInto(acc, at + 3 * ld, a30, a31, a32, a33);
-    }
-
-    private static void addInto(double[] acc, int at, DoubleVector v0, DoubleVector v1, DoubleVector v2, DoubleVector v3) {
-        v0.add(DoubleVector.fromArray(DS, acc, at)).intoArray(acc, at);
-        v1.add(DoubleVector.fromArray(DS, acc, at + DL)).intoArray(acc, at + DL);
-        v2.add(DoubleVector.fromArray(DS, acc, at + 2 * DL)).intoArray(acc, at + 2 * DL);
-        v3.add(DoubleVector.fromArray(DS, acc, at + 3 * DL)).intoArray(acc, at + 3 * DL);
+        // Added in place, not through a helper: a vector passed to a call C2 does not inline gets boxed, every row.
+        int r1 = at + ld, r2 = at + 2 * ld, r3 = at + 3 * ld;
+        a00.add(DoubleVector.fromArray(DS, acc, at)).intoArray(acc, at);
+        a01.add(DoubleVector.fromArray(DS, acc, at + DL)).intoArray(acc, at + DL);
+        a02.add(DoubleVector.fromArray(DS, acc, at + 2 * DL)).intoArray(acc, at + 2 * DL);
+        a03.add(DoubleVector.fromArray(DS, acc, at + 3 * DL)).intoArray(acc, at + 3 * DL);
+        a10.add(DoubleVector.fromArray(DS, acc, r1)).intoArray(acc, r1);
+        a11.add(DoubleVector.fromArray(DS, acc, r1 + DL)).intoArray(acc, r1 + DL);
+        a12.add(DoubleVector.fromArray(DS, acc, r1 + 2 * DL)).intoArray(acc, r1 + 2 * DL);
+        a13.add(DoubleVector.fromArray(DS, acc, r1 + 3 * DL)).intoArray(acc, r1 + 3 * DL);
+        a20.add(DoubleVector.fromArray(DS, acc, r2)).intoArray(acc, r2);
+        a21.add(DoubleVector.fromArray(DS, acc, r2 + DL)).intoArray(acc, r2 + DL);
+        a22.add(DoubleVector.fromArray(DS, acc, r2 + 2 * DL)).intoArray(acc, r2 + 2 * DL);
+        a23.add(DoubleVector.fromArray(DS, acc, r2 + 3 * DL)).intoArray(acc, r2 + 3 * DL);
+        a30.add(DoubleVector.fromArray(DS, acc, r3)).intoArray(acc, r3);
+        a31.add(DoubleVector.fromArray(DS, acc, r3 + DL)).intoArray(acc, r3 + DL);
+        a32.add(DoubleVector.fromArray(DS, acc, r3 + 2 * DL)).intoArray(acc, r3 + 2 * DL);
+        a33.add(DoubleVector.fromArray(DS, acc, r3 + 3 * DL)).intoArray(acc, r3 + 3 * DL);
     }
 
     // ---- instruction mask ----
