@@ -193,16 +193,27 @@ public final class VectorBackend implements ComputeBackend {
         return chunks;
     }
 
-    /** fromMemorySegment needs native (or byte[]) segments; a heap float[] view is copied once. */
+    /** Never started: a segment it may access is not confined to one thread, so the pool's threads may access it too. */
+    private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> {});
+
+    /** Native and readable from the pool's threads (not confined to the caller's). */
+    private static boolean shareable(MemorySegment s) {
+        return s.isNative() && s.isAccessibleBy(PROBE);
+    }
+
+    /**
+     * fromMemorySegment needs native (or byte[]) segments, and the pool's threads cannot touch a confined one: a heap
+     * float[] view or a confined segment is copied once.
+     */
     private static FloatMatrix offHeap(FloatMatrix m, Arena arena) {
-        if (m.data().isNative()) return m;
+        if (shareable(m.data())) return m;
         MemorySegment copy = arena.allocate(Math.max(m.byteSize(), 4), 64);
         MemorySegment.copy(m.data(), 0, copy, 0, m.byteSize());
         return new FloatMatrix(copy, m.rows(), m.cols());
     }
 
     private static FloatMatrix offHeapOutput(FloatMatrix m, Arena arena) {
-        if (m.data().isNative()) return m;
+        if (shareable(m.data())) return m;
         return new FloatMatrix(arena.allocate(Math.max(m.byteSize(), 4), 64), m.rows(), m.cols());
     }
 

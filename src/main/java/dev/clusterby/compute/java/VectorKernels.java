@@ -131,199 +131,423 @@ final class VectorKernels {
 
     // ---- GMM ----
 
+    /** Full E-step tile: rows in lanes, two vectors of them. */
+    private static final int FULL_ROWS = 2 * L;
+    /** Full E-step tile: output columns of P_c per register tile (8 columns × 2 row vectors = 16 accumulators). */
+    private static final int FULL_COLS = 8;
+    /** Diag E-step tile: rows per tile (the components, in lanes, run in chunks of two vectors). */
+    private static final int DIAG_ROWS = 4;
+
+    /**
+     * Diagonal E-step in the direct form Σ_j p_cj (x_j − m_cj)², components in lanes (means and precisions transposed
+     * to d × kp, pad lanes p = 0). Not the expanded x²p − 2xmp + m²p: with reg-covar 1e-6 a precision reaches 1e6 and
+     * the expansion cancels in float32.
+     */
     static double gmmEStepDiag(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix means,
                                FloatMatrix precisions, MemorySegment logNorm, FloatMatrix responsibilities) {
         int n = points.rows(), d = points.cols(), k = means.rows(), kp = roundUp(k, L);
         if (n == 0) return 0;
-        // Expanded quadratic form: Σ_j p(x−m)² = x²·p + x·(−2p∘m) + Σ_j p m².
-        float[] constant = new float[kp], lnf = new float[kp];
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment pPanels = pack(arena, precisions, 0, k, kp);
-            MemorySegment qPanels = arena.allocate((long) kp * d * Float.BYTES, 64);
-            for (int c = 0; c < kp; c++) {
-                double sum = 0;
-                for (int j = 0; j < d; j++) {
-                    double p = c < k ? precisions.get(c, j) : 0, m = c < k ? means.get(c, j) : 0;
-                    sum += p * m * m;
-                    qPanels.setAtIndex(FLOAT, panelIndex(c, j, d, kp), (float) (-2 * p * m));
-                }
-                constant[c] = c < k ? (float) sum : Float.POSITIVE_INFINITY;
-                lnf[c] = c < k ? (float) logNorm.getAtIndex(DOUBLE, c) : 0f;
+        float[] mt = new float[d * kp], pt = new float[d * kp];
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                mt[j * kp + c] = means.get(c, j);
+                pt[j * kp + c] = precisions.get(c, j);
             }
-            return eStep(parallel, threads, points, responsibilities, kp, (x, off, logp) -> {
-                float[] out = new float[TILE * W];
-                for (int col0 = 0; col0 < kp; col0 += W) {
-                    int w = Math.min(W, kp - col0);
-                    multiplyQuadratic(x, off, d, pPanels, qPanels, (long) col0 * d, w, out);
-                    for (int p = 0; p < TILE; p++) {
-                        for (int v = 0; v < w; v += L) {
-                            FloatVector quad = FloatVector.fromArray(S, out, p * W + v)
-                                    .add(FloatVector.fromArray(S, constant, col0 + v)).max(0f);
-                            FloatVector.fromArray(S, lnf, col0 + v).sub(quad.mul(0.5f)).intoArray(logp[p], col0 + v);
-                        }
-                    }
-                }
-            });
         }
+        MemorySegment x = points.data();
+        return eStep(parallel, threads, points, responsibilities, logNorm, kp, DIAG_ROWS, () -> {
+            long[] off = new long[DIAG_ROWS];
+            return (i0, rows, quad) -> {
+                // Rows past the end repeat the last row; their results are not used.
+                for (int p = 0; p < DIAG_ROWS; p++) off[p] = rowOffset(i0 + Math.min(p, rows - 1), d);
+                int c0 = 0;
+                for (; c0 + 2 * L <= kp; c0 += 2 * L) diagQuad4x2(x, off, d, mt, pt, kp, c0, quad);
+                if (c0 < kp) diagQuad4x1(x, off, d, mt, pt, kp, c0, quad);
+            };
+        });
     }
 
+    /** quad[p·kp + c] for 4 rows and the 2L components from c0: two vectors of components per row. */
+    private static void diagQuad4x2(MemorySegment x, long[] off, int d, float[] mt, float[] pt, int kp, int c0, float[] quad) {
+        FloatVector q00 = FloatVector.zero(S), q01 = q00, q10 = q00, q11 = q00, q20 = q00, q21 = q00, q30 = q00, q31 = q00;
+        long o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+        for (int j = 0, at = c0; j < d; j++, at += kp) {
+            FloatVector m0 = FloatVector.fromArray(S, mt, at), m1 = FloatVector.fromArray(S, mt, at + L);
+            FloatVector p0 = FloatVector.fromArray(S, pt, at), p1 = FloatVector.fromArray(S, pt, at + L);
+            long jo = (long) j * Float.BYTES;
+            FloatVector x0 = FloatVector.broadcast(S, x.get(FLOAT, o0 + jo));
+            FloatVector e0 = x0.sub(m0), e1 = x0.sub(m1);
+            q00 = p0.mul(e0).fma(e0, q00); q01 = p1.mul(e1).fma(e1, q01);
+            FloatVector x1 = FloatVector.broadcast(S, x.get(FLOAT, o1 + jo));
+            e0 = x1.sub(m0); e1 = x1.sub(m1);
+            q10 = p0.mul(e0).fma(e0, q10); q11 = p1.mul(e1).fma(e1, q11);
+            FloatVector x2 = FloatVector.broadcast(S, x.get(FLOAT, o2 + jo));
+            e0 = x2.sub(m0); e1 = x2.sub(m1);
+            q20 = p0.mul(e0).fma(e0, q20); q21 = p1.mul(e1).fma(e1, q21);
+            FloatVector x3 = FloatVector.broadcast(S, x.get(FLOAT, o3 + jo));
+            e0 = x3.sub(m0); e1 = x3.sub(m1);
+            q30 = p0.mul(e0).fma(e0, q30); q31 = p1.mul(e1).fma(e1, q31);
+        }
+        q00.intoArray(quad, c0); q01.intoArray(quad, c0 + L);
+        q10.intoArray(quad, kp + c0); q11.intoArray(quad, kp + c0 + L);
+        q20.intoArray(quad, 2 * kp + c0); q21.intoArray(quad, 2 * kp + c0 + L);
+        q30.intoArray(quad, 3 * kp + c0); q31.intoArray(quad, 3 * kp + c0 + L);
+    }
+
+    /** As {@link #diagQuad4x2} for the last vector of components. */
+    private static void diagQuad4x1(MemorySegment x, long[] off, int d, float[] mt, float[] pt, int kp, int c0, float[] quad) {
+        FloatVector q0 = FloatVector.zero(S), q1 = q0, q2 = q0, q3 = q0;
+        for (int j = 0, at = c0; j < d; j++, at += kp) {
+            FloatVector m = FloatVector.fromArray(S, mt, at), p = FloatVector.fromArray(S, pt, at);
+            long jo = (long) j * Float.BYTES;
+            FloatVector e0 = FloatVector.broadcast(S, x.get(FLOAT, off[0] + jo)).sub(m);
+            FloatVector e1 = FloatVector.broadcast(S, x.get(FLOAT, off[1] + jo)).sub(m);
+            FloatVector e2 = FloatVector.broadcast(S, x.get(FLOAT, off[2] + jo)).sub(m);
+            FloatVector e3 = FloatVector.broadcast(S, x.get(FLOAT, off[3] + jo)).sub(m);
+            q0 = p.mul(e0).fma(e0, q0); q1 = p.mul(e1).fma(e1, q1);
+            q2 = p.mul(e2).fma(e2, q2); q3 = p.mul(e3).fma(e3, q3);
+        }
+        q0.intoArray(quad, c0); q1.intoArray(quad, kp + c0); q2.intoArray(quad, 2 * kp + c0); q3.intoArray(quad, 3 * kp + c0);
+    }
+
+    /**
+     * Full E-step: per component, a tile of rows shifted by its mean, (x − μ_c), times P_c, and quad = Σ_j y_j², all
+     * float32. Subtracting the mean first keeps float32 exact where the factor is large (nearly singular covariance);
+     * expanding xP − μP would cancel there. Rows run in lanes (the tile is P_cᵀ times the shifted rows, transposed), so
+     * Σ_j y_j² is a vertical FMA per output column and needs no cross-lane reduction per (row, component).
+     */
     static double gmmEStepFull(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix means,
                                MemorySegment cholesky, MemorySegment logNorm, FloatMatrix responsibilities) {
-        int n = points.rows(), d = points.cols(), k = means.rows(), kp = roundUp(k, L), dp = roundUp(d, L);
+        int n = points.rows(), d = points.cols(), k = means.rows(), kp = roundUp(k, L), jp = roundUp(d, FULL_COLS);
         if (n == 0) return 0;
-        float[] lnf = new float[kp];
-        for (int c = 0; c < k; c++) lnf[c] = (float) logNorm.getAtIndex(DOUBLE, c);
-        try (Arena arena = Arena.ofShared()) {
-            // ‖(x−μ)P‖² = ‖xP − μP‖²: each P_c packed as panels of its columns, μ_c P_c computed once in double.
-            MemorySegment panels = arena.allocate((long) k * d * dp * Float.BYTES, 64);
-            float[] muP = new float[k * dp];
-            for (int c = 0; c < k; c++) {
-                long block = (long) c * d * d;
-                for (int row = 0; row < d; row++) {
-                    for (int col = 0; col < d; col++) {
-                        panels.setAtIndex(FLOAT, (long) c * d * dp + panelIndex(col, row, d, dp),
-                                cholesky.getAtIndex(FLOAT, block + (long) row * d + col));
-                    }
-                }
-                for (int col = 0; col < d; col++) {
-                    double y = 0;
-                    for (int row = 0; row < d; row++) y += (double) means.get(c, row) * cholesky.getAtIndex(FLOAT, block + (long) row * d + col);
-                    muP[c * dp + col] = (float) y;
-                }
+        long packedSize = (long) k * d * jp;
+        if (packedSize > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("full E-step of " + k + "×" + d + "² is too large");
+        // P_c row-major with rows padded to jp columns (zeros), so every column group of FULL_COLS is whole.
+        float[] packed = new float[(int) packedSize], mu = new float[k * d];
+        for (int c = 0; c < k; c++) {
+            for (int a = 0; a < d; a++) {
+                mu[c * d + a] = means.get(c, a);
+                MemorySegment.copy(cholesky, FLOAT, ((long) c * d + a) * d * Float.BYTES, packed, (c * d + a) * jp, d);
             }
-            return eStep(parallel, threads, points, responsibilities, kp, (x, off, logp) -> {
-                float[] out = new float[TILE * W];
-                float[] quad = new float[TILE];
-                for (int c = 0; c < kp; c++) {
-                    if (c >= k) {
-                        for (int p = 0; p < TILE; p++) logp[p][c] = Float.NEGATIVE_INFINITY;
-                        continue;
-                    }
-                    java.util.Arrays.fill(quad, 0f);
-                    for (int col0 = 0; col0 < dp; col0 += W) {
-                        int w = Math.min(W, dp - col0);
-                        multiply(x, off, d, panels, (long) c * d * dp + (long) col0 * d, w, out);
-                        for (int p = 0; p < TILE; p++) {
-                            FloatVector acc = FloatVector.zero(S);
-                            for (int v = 0; v < w; v += L) {
-                                FloatVector y = FloatVector.fromArray(S, out, p * W + v).sub(FloatVector.fromArray(S, muP, c * dp + col0 + v));
-                                acc = y.fma(y, acc);
-                            }
-                            quad[p] += acc.reduceLanes(VectorOperators.ADD);
+        }
+        MemorySegment x = points.data();
+        return eStep(parallel, threads, points, responsibilities, logNorm, kp, FULL_ROWS, () -> {
+            float[] block = new float[FULL_ROWS * d], xt = new float[d * FULL_ROWS], shifted = new float[d * FULL_ROWS];
+            float[] q = new float[FULL_ROWS];
+            return (i0, rows, quad) -> {
+                // The tile's rows transposed (d × FULL_ROWS), zero past the last row; copied to the heap first.
+                MemorySegment.copy(x, FLOAT, rowOffset(i0, d), block, 0, rows * d);
+                for (int r = 0; r < FULL_ROWS; r++) {
+                    for (int a = 0; a < d; a++) xt[a * FULL_ROWS + r] = r < rows ? block[r * d + a] : 0f;
+                }
+                for (int c = 0; c < k; c++) {
+                    for (int a = 0; a < d; a++) {
+                        FloatVector m = FloatVector.broadcast(S, mu[c * d + a]);
+                        for (int v = 0; v < FULL_ROWS; v += L) {
+                            FloatVector.fromArray(S, xt, a * FULL_ROWS + v).sub(m).intoArray(shifted, a * FULL_ROWS + v);
                         }
                     }
-                    for (int p = 0; p < TILE; p++) logp[p][c] = lnf[c] - 0.5f * quad[p];
+                    fullQuad(shifted, d, packed, c * d * jp, jp, q);
+                    for (int r = 0; r < rows; r++) quad[r * kp + c] = q[r];
                 }
-            });
-        }
+            };
+        });
     }
 
-    /** Fills logp[row][0..kp) (padding −inf) for the 4 rows at the given offsets. */
-    private interface LogDensity {
-        void fill(MemorySegment x, long[] offsets, float[][] logp);
-    }
-
-    /** Tiles the rows, lets the density fill log p, then normalises each row; returns Σ log-sum-exp. */
-    private static double eStep(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix responsibilities,
-                                int kp, LogDensity density) {
-        int n = points.rows(), d = points.cols(), k = responsibilities.cols();
-        double[] partial = new double[threads];
-        MemorySegment x = points.data(), r = responsibilities.data();
-        int used = parallel.run(n, TILE, (thread, from, to) -> {
-            float[][] logp = new float[TILE][kp];
-            long[] off = new long[TILE];
-            double total = 0;
-            for (int i0 = from; i0 < to; i0 += TILE) {
-                for (int p = 0; p < TILE; p++) off[p] = rowOffset(Math.min(i0 + p, to - 1), d);
-                density.fill(x, off, logp);
-                for (int p = 0; p < TILE && i0 + p < to; p++) total += normalise(logp[p], k, r, (long) (i0 + p) * k * Float.BYTES);
+    /**
+     * q[r] = Σ_j (Σ_a s[a][r] P[a][j])² for the FULL_ROWS rows of the transposed shifted tile s: per group of
+     * FULL_COLS columns, an 8 × 2-vector register tile (one broadcast of P per column, one load per row vector).
+     */
+    private static void fullQuad(float[] s, int d, float[] p, int pAt, int jp, float[] q) {
+        FloatVector q0 = FloatVector.zero(S), q1 = q0;
+        for (int j0 = 0; j0 < jp; j0 += FULL_COLS) {
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            FloatVector a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+            for (int a = 0, sAt = 0, at = pAt + j0; a < d; a++, sAt += FULL_ROWS, at += jp) {
+                FloatVector s0 = FloatVector.fromArray(S, s, sAt), s1 = FloatVector.fromArray(S, s, sAt + L);
+                FloatVector b = FloatVector.broadcast(S, p[at]);
+                a00 = b.fma(s0, a00); a01 = b.fma(s1, a01);
+                b = FloatVector.broadcast(S, p[at + 1]);
+                a10 = b.fma(s0, a10); a11 = b.fma(s1, a11);
+                b = FloatVector.broadcast(S, p[at + 2]);
+                a20 = b.fma(s0, a20); a21 = b.fma(s1, a21);
+                b = FloatVector.broadcast(S, p[at + 3]);
+                a30 = b.fma(s0, a30); a31 = b.fma(s1, a31);
+                b = FloatVector.broadcast(S, p[at + 4]);
+                a40 = b.fma(s0, a40); a41 = b.fma(s1, a41);
+                b = FloatVector.broadcast(S, p[at + 5]);
+                a50 = b.fma(s0, a50); a51 = b.fma(s1, a51);
+                b = FloatVector.broadcast(S, p[at + 6]);
+                a60 = b.fma(s0, a60); a61 = b.fma(s1, a61);
+                b = FloatVector.broadcast(S, p[at + 7]);
+                a70 = b.fma(s0, a70); a71 = b.fma(s1, a71);
             }
-            partial[thread] = total;
+            q0 = a00.fma(a00, q0).add(a10.mul(a10)).add(a20.mul(a20)).add(a30.mul(a30))
+                    .add(a40.mul(a40)).add(a50.mul(a50)).add(a60.mul(a60)).add(a70.mul(a70));
+            q1 = a01.fma(a01, q1).add(a11.mul(a11)).add(a21.mul(a21)).add(a31.mul(a31))
+                    .add(a41.mul(a41)).add(a51.mul(a51)).add(a61.mul(a61)).add(a71.mul(a71));
+        }
+        q0.intoArray(q, 0);
+        q1.intoArray(q, L);
+    }
+
+    /** Fills quad[r·kp + c] (float32 Σ, c < k) for the rows [i0, i0 + rows) of one tile. */
+    private interface QuadTile {
+        void fill(int i0, int rows, float[] quad);
+    }
+
+    /** One QuadTile per thread, each with its own scratch. */
+    private interface QuadTiles {
+        QuadTile forThread();
+    }
+
+    /**
+     * Tiles the rows, lets the density fill the quadratic forms, then turns each row into responsibilities; returns
+     * Σ log-sum-exp. Log-probabilities logNorm − ½ quad are formed in double (logNorm can be in the thousands, where
+     * a float32 ulp is 1e-3), the differences to the row maximum exponentiated in float.
+     */
+    private static double eStep(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix responsibilities,
+                                MemorySegment logNorm, int kp, int tileRows, QuadTiles tiles) {
+        int n = points.rows(), k = responsibilities.cols();
+        double[] lnd = new double[kp];
+        // Padding components get −inf, so they contribute exp(−inf) = 0.
+        for (int c = 0; c < kp; c++) lnd[c] = c < k ? logNorm.getAtIndex(DOUBLE, c) : Double.NEGATIVE_INFINITY;
+        double[] partial = new double[threads];
+        MemorySegment out = responsibilities.data();
+        int used = parallel.run(n, tileRows, (thread, from, to) -> {
+            QuadTile tile = tiles.forThread();
+            float[] quad = new float[tileRows * kp], e = new float[kp];
+            double[] logp = new double[kp];
+            LogSumExp lse = new LogSumExp();
+            for (int i0 = from; i0 < to; i0 += tileRows) {
+                int rows = Math.min(tileRows, to - i0);
+                tile.fill(i0, rows, quad);
+                for (int r = 0; r < rows; r++) normalise(quad, r * kp, lnd, k, logp, e, out, (long) (i0 + r) * k * Float.BYTES, lse);
+            }
+            partial[thread] = lse.total();
         });
         double total = 0;
         for (int t = 0; t < used; t++) total += partial[t];
         return total;
     }
 
-    private static double normalise(float[] logp, int k, MemorySegment out, long outOffset) {
-        int kp = logp.length;
-        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int c = 0; c < kp; c += L) maxV = maxV.max(FloatVector.fromArray(S, logp, c));
-        float max = maxV.reduceLanes(VectorOperators.MAX);
+    /**
+     * One row: logp = lnd − ½ quad (double), responsibilities exp(logp − max) / Σ into out, and (max, Σ) into lse.
+     * Differences below −87 give exactly 0 (exp would be a float denormal, and those are slow).
+     */
+    private static void normalise(float[] quad, int qAt, double[] lnd, int k, double[] logp, float[] e, MemorySegment out,
+                                  long outOffset, LogSumExp lse) {
+        int kp = lnd.length;
+        DoubleVector maxV = DoubleVector.broadcast(DS, Double.NEGATIVE_INFINITY);
+        for (int c = 0; c < kp; c += DL) {
+            DoubleVector q = (DoubleVector) FloatVector.fromArray(FH, quad, qAt + c).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector v = DoubleVector.fromArray(DS, lnd, c).sub(q.mul(0.5));
+            v.intoArray(logp, c);
+            maxV = maxV.max(v);
+        }
+        double max = maxV.reduceLanes(VectorOperators.MAX);
+        for (int c = 0; c < kp; c += DL) {
+            ((FloatVector) DoubleVector.fromArray(DS, logp, c).sub(max).convertShape(VectorOperators.D2F, FH, 0)).intoArray(e, c);
+        }
         FloatVector sumV = FloatVector.zero(S);
-        for (int c = 0; c < kp; c += L) sumV = sumV.add(FloatVector.fromArray(S, logp, c).sub(max).lanewise(VectorOperators.EXP));
-        double lse = max + Math.log(sumV.reduceLanes(VectorOperators.ADD));
-        float shift = (float) lse;
+        for (int c = 0; c < kp; c += L) {
+            FloatVector v = FloatVector.fromArray(S, e, c);
+            FloatVector ev = v.max(-87f).lanewise(VectorOperators.EXP).blend(0f, v.compare(VectorOperators.LT, -87f));
+            ev.intoArray(e, c);
+            sumV = sumV.add(ev);
+        }
+        double sum = sumV.reduceLanes(VectorOperators.ADD);
+        float scale = (float) (1.0 / sum);
         for (int c = 0; c < k; c += L) {
-            FloatVector rv = FloatVector.fromArray(S, logp, c).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector rv = FloatVector.fromArray(S, e, c).mul(scale);
             if (c + L <= k) rv.intoMemorySegment(out, outOffset + (long) c * Float.BYTES, LE);
             else rv.intoMemorySegment(out, outOffset + (long) c * Float.BYTES, LE, S.indexInRange(c, k));
         }
-        return lse;
+        lse.add(max, sum);
     }
 
+    /**
+     * Σ over rows of max + log(sum) with one log per 8 rows: each sum lies in [1, k], so a product of 8 stays far
+     * inside double range. Math.log per row was a visible share of the diagonal E-step.
+     */
+    private static final class LogSumExp {
+        private double total, product = 1;
+        private int pending;
+
+        void add(double max, double sum) {
+            total += max;
+            product *= sum;
+            if (++pending == 8 || product > 1e200) flush();
+        }
+
+        private void flush() {
+            total += Math.log(product);
+            product = 1;
+            pending = 0;
+        }
+
+        double total() {
+            if (pending > 0) flush();
+            return total;
+        }
+    }
+
+    /** Rows per moments block: a left tile and a panel of float64 (MOMENT_BLOCK × MOMENT_COLS) stay in L1 together. */
+    private static final int MOMENT_BLOCK = 128;
+    /** Moments register tile: 4 left rows × 4 double vectors. */
+    private static final int MOMENT_ROWS = 4;
+    private static final int MOMENT_COLS = 4 * DL;
+
+    /**
+     * M-step moments as one float64 product per block of rows (a row of ones in the left factor gives the plain sums):
+     * <pre>
+     *   diag: [x², x, 1]ᵀ R        → sumXX[c][j] at (j, c), sumX[c][j] at (d + j, c), nk[c] at (2d, c)
+     *   full: [x, 1]ᵀ [R⊗X, R]     → sumXX[c][a][b] at (b, c·d + a), sumX[c][a] at (d, c·d + a), nk[c] at (d, kd + c)
+     * </pre>
+     * Float64 because the M-step subtracts μμᵀ from these: float32 sums lose nearly singular covariances (digits,
+     * reg-covar 1e-6) to rounding. Threads own (panel, left tile) pairs and add each block's tile in row order, so every
+     * sum has one writer and the result does not depend on the thread count.
+     */
     static void gmmMoments(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix responsibilities,
                            boolean full, MemorySegment nk, MemorySegment sumX, MemorySegment sumXX) {
-        int n = points.rows(), d = points.cols(), k = responsibilities.cols(), dp = roundUp(d, DL);
-        long xxPart = full ? (long) k * d * dp : (long) k * dp;
-        if (xxPart > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("full moments of " + k + "×" + d + "² are too large");
-        double[][] pn = new double[threads][], px = new double[threads][], pxx = new double[threads][];
-        // One partial sum per thread; when the d×d blocks are large, fewer threads keep the memory bounded.
-        int grain = xxPart * 8 * threads > (256L << 20) ? Math.max(1, n) : 16;
+        int n = points.rows(), d = points.cols(), k = responsibilities.cols();
+        int left = full ? d + 1 : 2 * d + 1, ltiles = (left + MOMENT_ROWS - 1) / MOMENT_ROWS;
+        long cols = full ? (long) k * d + k : k, panels = (cols + MOMENT_COLS - 1) / MOMENT_COLS, ld = panels * MOMENT_COLS;
+        if (ltiles * MOMENT_ROWS * ld > Integer.MAX_VALUE - 64 || ltiles * panels > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("moments of " + k + " components × " + d + " dimensions are too large");
+        }
+        double[] acc = new double[(int) (ltiles * MOMENT_ROWS * ld)];
         MemorySegment x = points.data(), r = responsibilities.data();
-        int used = parallel.run(n, grain, (thread, from, to) -> {
-            double[] sn = new double[k], sx = new double[k * dp], sxx = new double[(int) xxPart];
-            double[] row = new double[dp], sq = new double[dp];
-            for (int i = from; i < to; i++) {
-                java.util.Arrays.fill(row, 0);
-                addWidened(x, rowOffset(i, d), d, 1.0, row, 0);
-                for (int j = 0; j < dp; j += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, row, j);
-                    v.mul(v).intoArray(sq, j);
-                }
-                for (int c = 0; c < k; c++) {
-                    double w = r.getAtIndex(FLOAT, (long) i * k + c);
-                    if (w == 0) continue;
-                    sn[c] += w;
-                    axpy(w, row, sx, c * dp, 0, dp);
-                    if (!full) {
-                        axpy(w, sq, sxx, c * dp, 0, dp);
-                    } else {
-                        // Upper triangle only (from the vector holding the diagonal); mirrored when merging.
-                        for (int j = 0; j < d; j++) {
-                            int start = j - j % DL;
-                            axpy(w * row[j], row, sxx, (c * d + j) * dp, start, dp);
-                        }
-                    }
+        int tasks = (int) (ltiles * panels), ldi = (int) ld;
+        parallel.run(tasks, 1, (thread, from, to) -> {
+            // Left factor transposed, one row per block position: lhs[row·MOMENT_BLOCK + i]; pad rows stay 0.
+            double[] lhs = new double[ltiles * MOMENT_ROWS * MOMENT_BLOCK], panel = new double[MOMENT_BLOCK * MOMENT_COLS];
+            float[] xb = new float[MOMENT_BLOCK * d], rb = new float[MOMENT_BLOCK * k];
+            int ones = full ? d : 2 * d;
+            java.util.Arrays.fill(lhs, ones * MOMENT_BLOCK, (ones + 1) * MOMENT_BLOCK, 1.0);
+            for (int i0 = 0; i0 < n; i0 += MOMENT_BLOCK) {
+                int rows = Math.min(MOMENT_BLOCK, n - i0);
+                // The block on the heap: element reads from a shared segment in the strided loops below were slow.
+                MemorySegment.copy(x, FLOAT, rowOffset(i0, d), xb, 0, rows * d);
+                MemorySegment.copy(r, FLOAT, (long) i0 * k * Float.BYTES, rb, 0, rows * k);
+                buildLeft(xb, rows, d, full, lhs);
+                for (int task = from; task < to; task++) {
+                    int p = task / ltiles, lt = task % ltiles;
+                    if (task == from || lt == 0) buildPanel(xb, rb, rows, d, k, full, (long) p * MOMENT_COLS, panel);
+                    momentTile(lhs, lt * MOMENT_ROWS * MOMENT_BLOCK, panel, rows, acc, lt * MOMENT_ROWS * ldi + p * MOMENT_COLS, ldi);
                 }
             }
-            pn[thread] = sn;
-            px[thread] = sx;
-            pxx[thread] = sxx;
         });
         for (int c = 0; c < k; c++) {
-            double s = 0;
-            for (int t = 0; t < used; t++) s += pn[t][c];
-            nk.setAtIndex(DOUBLE, c, s);
-            for (int j = 0; j < d; j++) {
-                double sx = 0, sxx = 0;
-                for (int t = 0; t < used; t++) {
-                    sx += px[t][c * dp + j];
-                    if (!full) sxx += pxx[t][c * dp + j];
+            for (int a = 0; a < d; a++) {
+                if (full) {
+                    for (int b = 0; b < d; b++) sumXX.setAtIndex(DOUBLE, ((long) c * d + a) * d + b, acc[b * ldi + c * d + a]);
+                    sumX.setAtIndex(DOUBLE, (long) c * d + a, acc[d * ldi + c * d + a]);
+                } else {
+                    sumXX.setAtIndex(DOUBLE, (long) c * d + a, acc[a * ldi + c]);
+                    sumX.setAtIndex(DOUBLE, (long) c * d + a, acc[(d + a) * ldi + c]);
                 }
-                sumX.setAtIndex(DOUBLE, (long) c * d + j, sx);
-                if (!full) {
-                    sumXX.setAtIndex(DOUBLE, (long) c * d + j, sxx);
-                    continue;
-                }
-                for (int j2 = 0; j2 < d; j2++) {
-                    int a = Math.min(j, j2), b = Math.max(j, j2);
-                    double v = 0;
-                    for (int t = 0; t < used; t++) v += pxx[t][(c * d + a) * dp + b];
-                    sumXX.setAtIndex(DOUBLE, (long) c * d * d + (long) j * d + j2, v);
+            }
+            nk.setAtIndex(DOUBLE, c, full ? acc[d * ldi + k * d + c] : acc[2 * d * ldi + c]);
+        }
+    }
+
+    /**
+     * The block's left factor, transposed: diag x² (rows 0..d), x (d..2d); full x (0..d). The ones row is fixed.
+     * Column by column: the reads stride through the block (in L1) and the writes stream; row by row, the writes went
+     * to 2d lines a power of two apart, which share a handful of L1 sets and evicted each other.
+     */
+    private static void buildLeft(float[] xb, int rows, int d, boolean full, double[] lhs) {
+        for (int a = 0; a < d; a++) {
+            int to = a * MOMENT_BLOCK, plain = (d + a) * MOMENT_BLOCK;
+            for (int i = 0, from = a; i < rows; i++, from += d) {
+                double v = xb[from];
+                if (full) {
+                    lhs[to + i] = v;
+                } else {
+                    lhs[to + i] = v * v;
+                    lhs[plain + i] = v;
                 }
             }
         }
+    }
+
+    /**
+     * The block's right factor, one panel: panel[i·MOMENT_COLS + l] is column g = g0 + l of diag R (g < k), full
+     * R⊗X then R (r_c x_a at g = c·d + a, then r_c at g = kd + c); 0 past the last column. In float64, where the
+     * product of two floats is exact. Whole slices of one row of R or X are widened as vectors; the rest (a panel
+     * across two components, or past the last column) element by element.
+     */
+    private static void buildPanel(float[] xb, float[] rb, int rows, int d, int k, boolean full, long g0, double[] panel) {
+        long cols = full ? (long) k * d + k : k, g1 = g0 + MOMENT_COLS - 1, rStart = full ? (long) k * d : 0;
+        if (g1 < cols && g0 >= rStart) {  // responsibilities only
+            int c0 = (int) (g0 - rStart);
+            for (int i = 0; i < rows; i++) widen(rb, i * k + c0, 1.0, panel, i * MOMENT_COLS);
+        } else if (full && g1 < rStart && g0 / d == g1 / d) {  // one component: r_c times a slice of x
+            int c = (int) (g0 / d), a0 = (int) (g0 % d);
+            for (int i = 0; i < rows; i++) widen(xb, i * d + a0, rb[i * k + c], panel, i * MOMENT_COLS);
+        } else {
+            // Diag is the R region alone (rStart = 0).
+            int c0 = (int) (g0 < rStart ? g0 / d : k + (g0 - rStart)), a0 = (int) (g0 < rStart ? g0 % d : 0);
+            for (int i = 0; i < rows; i++) {
+                int c = c0, a = a0;
+                for (int l = 0; l < MOMENT_COLS; l++) {
+                    // c < k: r_c x_a (a runs through x, then on to the next component); c ≥ k: r_(c−k), then 0.
+                    panel[i * MOMENT_COLS + l] = c < k ? (double) rb[i * k + c] * xb[i * d + a] : c - k < k ? rb[i * k + c - k] : 0;
+                    if (c >= k || ++a == d) {
+                        a = 0;
+                        c++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** to[at + l] = w · src[from + l] (float → double, exact) for MOMENT_COLS values. */
+    private static void widen(float[] src, int from, double w, double[] to, int at) {
+        for (int l = 0; l < MOMENT_COLS; l += DL) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, src, from + l).convertShape(VectorOperators.F2D, DS, 0);
+            v.mul(w).intoArray(to, at + l);
+        }
+    }
+
+    /**
+     * acc[at + row·ld + col] += Σ_i lhs[l0 + row·MOMENT_BLOCK + i] · panel[i·MOMENT_COLS + col] over the block's rows:
+     * a 4 × 4-vector register tile, one broadcast per left row and one load per column vector.
+     */
+    private static void momentTile(double[] lhs, int l0, double[] panel, int rows, double[] acc, int at, int ld) {
+        DoubleVector a00 = DoubleVector.zero(DS), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        DoubleVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int i = 0, pAt = 0; i < rows; i++, pAt += MOMENT_COLS) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, panel, pAt), b1 = DoubleVector.fromArray(DS, panel, pAt + DL);
+            DoubleVector b2 = DoubleVector.fromArray(DS, panel, pAt + 2 * DL), b3 = DoubleVector.fromArray(DS, panel, pAt + 3 * DL);
+            DoubleVector x0 = DoubleVector.broadcast(DS, lhs[l0 + i]);
+            a00 = x0.fma(b0, a00); a01 = x0.fma(b1, a01); a02 = x0.fma(b2, a02); a03 = x0.fma(b3, a03);
+            DoubleVector x1 = DoubleVector.broadcast(DS, lhs[l0 + MOMENT_BLOCK + i]);
+            a10 = x1.fma(b0, a10); a11 = x1.fma(b1, a11); a12 = x1.fma(b2, a12); a13 = x1.fma(b3, a13);
+            DoubleVector x2 = DoubleVector.broadcast(DS, lhs[l0 + 2 * MOMENT_BLOCK + i]);
+            a20 = x2.fma(b0, a20); a21 = x2.fma(b1, a21); a22 = x2.fma(b2, a22); a23 = x2.fma(b3, a23);
+            DoubleVector x3 = DoubleVector.broadcast(DS, lhs[l0 + 3 * MOMENT_BLOCK + i]);
+            a30 = x3.fma(b0, a30); a31 = x3.fma(b1, a31); a32 = x3.fma(b2, a32); a33 = x3.fma(b3, a33);
+        }
+        // Added in place, not through a helper: a vector passed to a call C2 does not inline gets boxed, every row.
+        int r1 = at + ld, r2 = at + 2 * ld, r3 = at + 3 * ld;
+        a00.add(DoubleVector.fromArray(DS, acc, at)).intoArray(acc, at);
+        a01.add(DoubleVector.fromArray(DS, acc, at + DL)).intoArray(acc, at + DL);
+        a02.add(DoubleVector.fromArray(DS, acc, at + 2 * DL)).intoArray(acc, at + 2 * DL);
+        a03.add(DoubleVector.fromArray(DS, acc, at + 3 * DL)).intoArray(acc, at + 3 * DL);
+        a10.add(DoubleVector.fromArray(DS, acc, r1)).intoArray(acc, r1);
+        a11.add(DoubleVector.fromArray(DS, acc, r1 + DL)).intoArray(acc, r1 + DL);
+        a12.add(DoubleVector.fromArray(DS, acc, r1 + 2 * DL)).intoArray(acc, r1 + 2 * DL);
+        a13.add(DoubleVector.fromArray(DS, acc, r1 + 3 * DL)).intoArray(acc, r1 + 3 * DL);
+        a20.add(DoubleVector.fromArray(DS, acc, r2)).intoArray(acc, r2);
+        a21.add(DoubleVector.fromArray(DS, acc, r2 + DL)).intoArray(acc, r2 + DL);
+        a22.add(DoubleVector.fromArray(DS, acc, r2 + 2 * DL)).intoArray(acc, r2 + 2 * DL);
+        a23.add(DoubleVector.fromArray(DS, acc, r2 + 3 * DL)).intoArray(acc, r2 + 3 * DL);
+        a30.add(DoubleVector.fromArray(DS, acc, r3)).intoArray(acc, r3);
+        a31.add(DoubleVector.fromArray(DS, acc, r3 + DL)).intoArray(acc, r3 + DL);
+        a32.add(DoubleVector.fromArray(DS, acc, r3 + 2 * DL)).intoArray(acc, r3 + 2 * DL);
+        a33.add(DoubleVector.fromArray(DS, acc, r3 + 3 * DL)).intoArray(acc, r3 + 3 * DL);
     }
 
     // ---- instruction mask ----
@@ -488,26 +712,6 @@ final class VectorKernels {
         a0.intoArray(out, outCol); a1.intoArray(out, W + outCol); a2.intoArray(out, 2 * W + outCol); a3.intoArray(out, 3 * W + outCol);
     }
 
-    /** out[p·W + col] = Σ_j x² · P[j, col] + x · Q[j, col], one panel column vector at a time. */
-    private static void multiplyQuadratic(MemorySegment x, long[] off, int d, MemorySegment pp, MemorySegment qp, long base,
-                                          int w, float[] out) {
-        long stride = (long) w * Float.BYTES;
-        for (int v = 0; v < w; v += L) {
-            long at = (base + v) * Float.BYTES;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = 0; j < d; j++, at += stride) {
-                FloatVector pv = FloatVector.fromMemorySegment(S, pp, at, LE), qv = FloatVector.fromMemorySegment(S, qp, at, LE);
-                long jo = (long) j * Float.BYTES;
-                float x0 = x.get(FLOAT, off[0] + jo), x1 = x.get(FLOAT, off[1] + jo), x2 = x.get(FLOAT, off[2] + jo), x3 = x.get(FLOAT, off[3] + jo);
-                a0 = FloatVector.broadcast(S, x0 * x0).fma(pv, FloatVector.broadcast(S, x0).fma(qv, a0));
-                a1 = FloatVector.broadcast(S, x1 * x1).fma(pv, FloatVector.broadcast(S, x1).fma(qv, a1));
-                a2 = FloatVector.broadcast(S, x2 * x2).fma(pv, FloatVector.broadcast(S, x2).fma(qv, a2));
-                a3 = FloatVector.broadcast(S, x3 * x3).fma(pv, FloatVector.broadcast(S, x3).fma(qv, a3));
-            }
-            a0.intoArray(out, v); a1.intoArray(out, W + v); a2.intoArray(out, 2 * W + v); a3.intoArray(out, 3 * W + v);
-        }
-    }
-
     /** Packs rows [0, count) of m, transposed, into panels of W columns (the last one {@code padded − start} wide, zero-padded). */
     private static MemorySegment pack(Arena arena, FloatMatrix m, int start, int count, int padded) {
         int d = m.cols();
@@ -555,14 +759,6 @@ final class VectorKernels {
                     : FloatVector.fromMemorySegment(FH, x, at, LE, FH.indexInRange(j, d));
             DoubleVector v = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector.fromArray(DS, acc, accOff + j).add(v.mul(scale)).intoArray(acc, accOff + j);
-        }
-    }
-
-    /** y[yOff + j] += a · x[j] for j in [from, to), all multiples of DL. */
-    private static void axpy(double a, double[] x, double[] y, int yOff, int from, int to) {
-        DoubleVector av = DoubleVector.broadcast(DS, a);
-        for (int j = from; j < to; j += DL) {
-            DoubleVector.fromArray(DS, x, j).fma(av, DoubleVector.fromArray(DS, y, yOff + j)).intoArray(y, yOff + j);
         }
     }
 
