@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Segments: labels and indices are int32, distances and responsibilities float32, accumulated moments
  * float64 (they sum many rows). Output segments are fully overwritten. Backends may run a kernel on worker
- * threads, so segments must come from a global, automatic or shared arena, never a confined one.
+ * threads: segments from any arena are accepted, and one a worker thread cannot touch (confined to the caller, or
+ * a heap array) is staged through a shared copy by the backend that needs it, so pass global, automatic or shared
+ * segments to avoid that copy.
  */
 public interface ComputeBackend extends AutoCloseable {
 

@@ -318,6 +318,63 @@ public abstract class BackendConformanceTest {
         assertAllClose(Segments.toDoubleArray(sumXX, (int) xx), Segments.toDoubleArray(sumXX2, (int) xx), 1e-5, 0, "sumXX");
     }
 
+    // ---- arenas ----
+
+    /**
+     * Segments confined to the calling thread work on every backend, with the same results as shared ones: a backend
+     * that runs kernels on worker threads must stage them (the java backend copies them through a shared arena).
+     */
+    @Test
+    void kernelsAcceptSegmentsConfinedToTheCaller() {
+        int n = 1000, d = 64, k = 5, m = 4;
+        Data data = new Data(n, d, k, 21);
+        FloatMatrix centroids = data.centroids(k);
+        FloatMatrix resp = Segments.matrix(arena, n, k);
+        double sharedLl = backend().gmmEStepDiag(data.points, centroids, ones(arena, k, d), logNorm(k, d, new SplittableRandom(3)), resp);
+        MemorySegment labels = Segments.ints(arena, n), dist = Segments.floats(arena, n);
+        backend().assignL2(data.points, centroids, labels, dist);
+        MemorySegment nk = Segments.doubles(arena, k), sumX = Segments.doubles(arena, (long) k * d), sumXX = Segments.doubles(arena, (long) k * d);
+        backend().gmmMoments(data.points, resp, false, nk, sumX, sumXX);
+        MemorySegment nnIdx = Segments.ints(arena, (long) n * m), nnDist = Segments.floats(arena, (long) n * m);
+        backend().knn(data.points, m, nnIdx, nnDist);
+        try (Arena confined = Arena.ofConfined()) {
+            FloatMatrix points = copyOf(data.points, confined), cents = copyOf(centroids, confined);
+            FloatMatrix resp2 = Segments.matrix(confined, n, k);
+            double ll = backend().gmmEStepDiag(points, cents, ones(confined, k, d),
+                    copyOf(logNorm(k, d, new SplittableRandom(3)), k * 8L, confined), resp2);
+            assertEquals(sharedLl, ll, 1e-9 * Math.abs(sharedLl), "log-likelihood");
+            assertArrayEquals(resp.toArray(), resp2.toArray(), "responsibilities");
+            MemorySegment labels2 = Segments.ints(confined, n), dist2 = Segments.floats(confined, n);
+            backend().assignL2(points, cents, labels2, dist2);
+            assertArrayEquals(Segments.toIntArray(labels, n), Segments.toIntArray(labels2, n), "labels");
+            MemorySegment nk2 = Segments.doubles(confined, k), sumX2 = Segments.doubles(confined, (long) k * d),
+                    sumXX2 = Segments.doubles(confined, (long) k * d);
+            backend().gmmMoments(points, resp2, false, nk2, sumX2, sumXX2);
+            assertArrayEquals(Segments.toDoubleArray(sumXX, k * d), Segments.toDoubleArray(sumXX2, k * d), "sumXX");
+            MemorySegment nnIdx2 = Segments.ints(confined, (long) n * m), nnDist2 = Segments.floats(confined, (long) n * m);
+            backend().knn(points, m, nnIdx2, nnDist2);
+            assertArrayEquals(Segments.toIntArray(nnIdx, n * m), Segments.toIntArray(nnIdx2, n * m), "neighbours");
+        }
+    }
+
+    private static FloatMatrix ones(Arena in, int rows, int cols) {
+        FloatMatrix out = Segments.matrix(in, rows, cols);
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) out.set(i, j, 1f);
+        return out;
+    }
+
+    private static FloatMatrix copyOf(FloatMatrix m, Arena in) {
+        FloatMatrix out = Segments.matrix(in, m.rows(), m.cols());
+        MemorySegment.copy(m.data(), 0, out.data(), 0, m.byteSize());
+        return out;
+    }
+
+    private static MemorySegment copyOf(MemorySegment s, long bytes, Arena in) {
+        MemorySegment out = in.allocate(bytes, 64);
+        MemorySegment.copy(s, 0, out, 0, bytes);
+        return out;
+    }
+
     // ---- instruction mask and neighbours ----
 
     @ParameterizedTest(name = "n={0} d={1}")

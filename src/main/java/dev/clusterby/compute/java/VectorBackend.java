@@ -69,23 +69,29 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void assignL2(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment minDistances) {
         Kernels.checkSameWidth(points, centroids);
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.assign(this::parallel, offHeap(points, arena), offHeap(centroids, arena), labels, minDistances, false);
+        try (Staged staged = new Staged()) {
+            VectorKernels.assign(this::parallel, staged.in(points), staged.in(centroids), staged.out(labels),
+                    staged.out(minDistances), false);
+            staged.copyBack();
         }
     }
 
     @Override
     public void assignCosine(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment maxSimilarity) {
         Kernels.checkSameWidth(points, centroids);
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.assign(this::parallel, offHeap(points, arena), offHeap(centroids, arena), labels, maxSimilarity, true);
+        try (Staged staged = new Staged()) {
+            VectorKernels.assign(this::parallel, staged.in(points), staged.in(centroids), staged.out(labels),
+                    staged.out(maxSimilarity), true);
+            staged.copyBack();
         }
     }
 
     @Override
     public void accumulate(FloatMatrix points, MemorySegment labels, int k, MemorySegment sums, MemorySegment counts) {
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.accumulate(this::parallel, threads, offHeap(points, arena), labels, k, sums, counts);
+        try (Staged staged = new Staged()) {
+            VectorKernels.accumulate(this::parallel, threads, staged.in(points), staged.in(labels), k, staged.out(sums),
+                    staged.out(counts));
+            staged.copyBack();
         }
     }
 
@@ -93,10 +99,10 @@ public final class VectorBackend implements ComputeBackend {
     public double gmmEStepDiag(FloatMatrix points, FloatMatrix means, FloatMatrix precisions, MemorySegment logNorm,
                                FloatMatrix responsibilities) {
         Kernels.checkSameWidth(points, means);
-        try (Arena arena = Arena.ofShared()) {
-            FloatMatrix out = offHeapOutput(responsibilities, arena);
-            double ll = VectorKernels.gmmEStepDiag(this::parallel, threads, offHeap(points, arena), means, precisions, logNorm, out);
-            copyBack(out, responsibilities);
+        try (Staged staged = new Staged()) {
+            double ll = VectorKernels.gmmEStepDiag(this::parallel, threads, staged.in(points), staged.in(means),
+                    staged.in(precisions), staged.in(logNorm), staged.out(responsibilities));
+            staged.copyBack();
             return ll;
         }
     }
@@ -105,11 +111,10 @@ public final class VectorBackend implements ComputeBackend {
     public double gmmEStepFull(FloatMatrix points, FloatMatrix means, MemorySegment precisionCholesky, MemorySegment logNorm,
                                FloatMatrix responsibilities) {
         Kernels.checkSameWidth(points, means);
-        try (Arena arena = Arena.ofShared()) {
-            FloatMatrix out = offHeapOutput(responsibilities, arena);
-            double ll = VectorKernels.gmmEStepFull(this::parallel, threads, offHeap(points, arena), means, precisionCholesky,
-                    logNorm, out);
-            copyBack(out, responsibilities);
+        try (Staged staged = new Staged()) {
+            double ll = VectorKernels.gmmEStepFull(this::parallel, threads, staged.in(points), staged.in(means),
+                    staged.in(precisionCholesky), staged.in(logNorm), staged.out(responsibilities));
+            staged.copyBack();
             return ll;
         }
     }
@@ -117,26 +122,29 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void gmmMoments(FloatMatrix points, FloatMatrix responsibilities, boolean full,
                            MemorySegment nk, MemorySegment sumX, MemorySegment sumXX) {
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.gmmMoments(this::parallel, threads, offHeap(points, arena), offHeap(responsibilities, arena), full,
-                    nk, sumX, sumXX);
+        try (Staged staged = new Staged()) {
+            VectorKernels.gmmMoments(this::parallel, threads, staged.in(points), staged.in(responsibilities), full,
+                    staged.out(nk), staged.out(sumX), staged.out(sumXX));
+            staged.copyBack();
         }
     }
 
     @Override
     public void meanAbsGradient(FloatMatrix points, MemorySegment instruction, Similarity similarity,
                                 MemorySegment meanAbsGradient) {
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.meanAbsGradient(this::parallel, threads, offHeap(points, arena), instruction,
-                    similarity == Similarity.COSINE, meanAbsGradient);
+        try (Staged staged = new Staged()) {
+            VectorKernels.meanAbsGradient(this::parallel, threads, staged.in(points), staged.in(instruction),
+                    similarity == Similarity.COSINE, staged.out(meanAbsGradient));
+            staged.copyBack();
         }
     }
 
     @Override
     public void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances) {
         Kernels.checkKnn(points.rows(), m);
-        try (Arena arena = Arena.ofShared()) {
-            VectorKernels.knn(this::parallel, offHeap(points, arena), m, indices, distances);
+        try (Staged staged = new Staged()) {
+            VectorKernels.knn(this::parallel, staged.in(points), m, staged.out(indices), staged.out(distances));
+            staged.copyBack();
         }
     }
 
@@ -196,28 +204,52 @@ public final class VectorBackend implements ComputeBackend {
     /** Never started: a segment it may access is not confined to one thread, so the pool's threads may access it too. */
     private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> {});
 
-    /** Native and readable from the pool's threads (not confined to the caller's). */
+    /** Native and usable from the pool's threads (not confined to the caller's). */
     private static boolean shareable(MemorySegment s) {
         return s.isNative() && s.isAccessibleBy(PROBE);
     }
 
     /**
-     * fromMemorySegment needs native (or byte[]) segments, and the pool's threads cannot touch a confined one: a heap
-     * float[] view or a confined segment is copied once.
+     * The arguments of one call as the pool's threads can use them: {@code fromMemorySegment} needs native memory, and
+     * a confined segment is the caller's alone, so heap views and confined segments go through shared copies (inputs
+     * copied in, outputs copied back by {@link #copyBack}); other segments are used as they are.
      */
-    private static FloatMatrix offHeap(FloatMatrix m, Arena arena) {
-        if (shareable(m.data())) return m;
-        MemorySegment copy = arena.allocate(Math.max(m.byteSize(), 4), 64);
-        MemorySegment.copy(m.data(), 0, copy, 0, m.byteSize());
-        return new FloatMatrix(copy, m.rows(), m.cols());
-    }
+    private static final class Staged implements AutoCloseable {
+        private final Arena arena = Arena.ofShared();
+        private final List<MemorySegment[]> outputs = new ArrayList<>();
 
-    private static FloatMatrix offHeapOutput(FloatMatrix m, Arena arena) {
-        if (shareable(m.data())) return m;
-        return new FloatMatrix(arena.allocate(Math.max(m.byteSize(), 4), 64), m.rows(), m.cols());
-    }
+        MemorySegment in(MemorySegment s) {
+            if (shareable(s)) return s;
+            MemorySegment copy = arena.allocate(Math.max(s.byteSize(), 8), 64);
+            MemorySegment.copy(s, 0, copy, 0, s.byteSize());
+            return copy.asSlice(0, s.byteSize());
+        }
 
-    private static void copyBack(FloatMatrix from, FloatMatrix to) {
-        if (from != to) MemorySegment.copy(from.data(), 0, to.data(), 0, to.byteSize());
+        FloatMatrix in(FloatMatrix m) {
+            MemorySegment data = in(m.data());
+            return data == m.data() ? m : new FloatMatrix(data, m.rows(), m.cols());
+        }
+
+        MemorySegment out(MemorySegment s) {
+            if (shareable(s)) return s;
+            MemorySegment copy = arena.allocate(Math.max(s.byteSize(), 8), 64).asSlice(0, s.byteSize());
+            outputs.add(new MemorySegment[] {copy, s});
+            return copy;
+        }
+
+        FloatMatrix out(FloatMatrix m) {
+            MemorySegment data = out(m.data());
+            return data == m.data() ? m : new FloatMatrix(data, m.rows(), m.cols());
+        }
+
+        /** Copies the staged outputs to the caller's segments (on the caller's thread). */
+        void copyBack() {
+            for (MemorySegment[] pair : outputs) MemorySegment.copy(pair[0], 0, pair[1], 0, pair[1].byteSize());
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
     }
 }
