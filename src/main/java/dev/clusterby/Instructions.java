@@ -14,6 +14,9 @@ import java.util.Locale;
 
 /** Glue between an {@link Instruction} and the transforms in {@code instruct}: which encoder, which texts, which cache. */
 final class Instructions {
+    private static final System.Logger LOG = System.getLogger("dev.clusterby.instruct");
+    /** Below this share of rows containing a discovered phrase, discover warns that it rests on little. */
+    static final double LOW_COVERAGE = 0.5;
     private Instructions() {}
 
     /** A view to cluster instead of the embedding, and what made it. */
@@ -59,7 +62,17 @@ final class Instructions {
                 // An image template ("photo with a {} background") frames each discovered word as CLIP expects.
                 List<String> prompts = instruction.template() == null ? phrases
                         : phrases.stream().map(p -> instruction.template().replace("{}", p)).toList();
-                yield subspace(method, prompts, phrases, embedding, encoder, arena);
+                double coverage = Steering.coverage(candidates, phrases, embedding.rows());
+                if (coverage < LOW_COVERAGE) {
+                    LOG.log(System.Logger.Level.WARNING, "discover: the chosen phrases ({0}) occur in only {1}% of the rows of"
+                            + " ''{2}''; the instruction may name an attribute these texts rarely state. Give its values instead"
+                            + " (--template \"… '{}' …\" --values …)", String.join(", ", phrases),
+                            Math.round(100 * coverage), column.name());
+                }
+                Applied applied = subspace(method, prompts, phrases, embedding, encoder, arena);
+                InstructionReport r = applied.report();
+                yield new Applied(applied.view(), new InstructionReport(r.method(), r.phrases(), r.dims(), r.width(),
+                        r.similarity(), coverage));
             }
         };
     }

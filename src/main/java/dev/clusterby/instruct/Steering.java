@@ -113,6 +113,20 @@ public final class Steering {
         }
     }
 
+    /**
+     * The share of the {@code rows} rows that contain at least one of {@code chosen}, or NaN for candidates without
+     * rows (a built-in word list).
+     */
+    public static double coverage(Candidates candidates, List<String> chosen, int rows) {
+        if (candidates.rows().isEmpty() || rows == 0) return Double.NaN;
+        BitSet covered = new BitSet(rows);
+        for (String phrase : chosen) {
+            int at = candidates.phrases().indexOf(phrase);
+            if (at >= 0) covered.or(candidates.rows().get(at));
+        }
+        return (double) covered.cardinality() / rows;
+    }
+
     /** Candidate phrases from a text column: its frequent 1- to 3-word n-grams (see {@link Phrases#fromTexts}), with their rows. */
     public static Candidates candidatesFromTexts(List<String> texts) {
         Phrases.Found found = Phrases.withRows(texts, Phrases.floor(texts.size()), Phrases.DEFAULT_CAP);

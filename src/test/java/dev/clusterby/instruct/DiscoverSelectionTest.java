@@ -93,4 +93,16 @@ class DiscoverSelectionTest {
         }
         return s / Math.sqrt(na * nb);
     }
+
+    @Test
+    void coverageIsTheShareOfRowsWithAChosenPhrase() {
+        BitSet red = new BitSet(), blue = new BitSet(), big = new BitSet();
+        red.set(0, 3);
+        blue.set(3, 5);
+        big.set(1, 9);
+        Steering.Candidates candidates = new Steering.Candidates(List.of("red", "blue", "big"), List.of(red, blue, big));
+        assertEquals(0.5, Steering.coverage(candidates, List.of("red", "blue"), 10), 1e-12);
+        assertEquals(0.9, Steering.coverage(candidates, List.of("red", "big"), 10), 1e-12);
+        assertTrue(Double.isNaN(Steering.coverage(new Steering.Candidates(List.of("red"), List.of()), List.of("red"), 10)));
+    }
 }

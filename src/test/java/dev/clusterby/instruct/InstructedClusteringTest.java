@@ -96,6 +96,9 @@ class InstructedClusteringTest {
         assertEquals(InstructMethod.DISCOVER, nmi.report().method());
         assertTrue(COLOURS.containsAll(nmi.report().phrases()), "only colour words: " + nmi.report().phrases());
         assertTrue(nmi.report().phrases().size() >= 5, nmi.report().phrases().toString());
+        // Every name carries one colour word, so the chosen colours cover (nearly) every row, and the report says so.
+        assertTrue(nmi.report().coverage() >= 0.9, "coverage " + nmi.report().coverage());
+        assertTrue(nmi.report().summary().matches("method=discover rank=\\d+ phrases=.* coverage=\\d+%"), nmi.report().summary());
         assertTrue(nmi.colour() >= plainColour + LIFT, nmi + " vs plain colour " + plainColour);
         assertTrue(nmi.kind() <= plainKind + TOLERANCE, nmi + " vs plain kind " + plainKind);
     }
