@@ -51,7 +51,7 @@ CB_API int cb_assign_sgemm(const float *points, int64_t n, int64_t d, const floa
 CB_API int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labels, int64_t k, double *sums, int64_t *counts, int threads);
 /* GMM E-step, diagonal precisions; writes responsibilities (n x k) and the total log-likelihood. */
 CB_API int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *means, const float *precisions, const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood, int threads);
-/* GMM E-step, full covariance through k row-major d x d precision Cholesky factors. */
+/* GMM E-step, full covariance through k row-major, upper-triangular d x d precision Cholesky factors (zeros below the diagonal are skipped). */
 CB_API int cb_gmm_estep_full(const float *points, int64_t n, int64_t d, const float *means, const float *precision_cholesky, const double *log_norm, int64_t k, float *responsibilities, double *log_likelihood, int threads);
 /* GMM M-step moments: nk (k), sum_x (k x d), sum_xx (k x d, or k x d x d when full != 0). */
 CB_API int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *responsibilities, int64_t k, int full, double *nk, double *sum_x, double *sum_xx, int threads);

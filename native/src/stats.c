@@ -291,7 +291,9 @@ int cb_gmm_estep_full(const float *points, int64_t n, int64_t d, const float *me
                 double quad[64];
                 for (int r = 0; r < mr; r++) quad[r] = 0;
                 for (int64_t p = 0; p < per; p++) {
-                    isa->tile(shifted, d, packed + (c * per + p) * dd * nr, d, tile);
+                    /* P_c is upper triangular: columns below (p + 1) nr take rows a < (p + 1) nr only. */
+                    int64_t len = (p + 1) * nr < d ? (p + 1) * nr : d;
+                    isa->tile(shifted, d, packed + (c * per + p) * dd * nr, len, tile);
                     sum_squares_rows(tile, mr, nr, quad);
                 }
                 for (int r = 0; r < rows; r++) logp[r * k + c] = log_norm[c] - 0.5 * quad[r];
@@ -379,7 +381,7 @@ CB_CLONES static void build_left(const float *restrict x, int64_t d, int full, i
  *   full: [x, 1]^T [R (x) X, R]   -> sum_xx[c][a][b] at (b, c*d + a), sum_x[c][a] at (d, c*d + a), nk[c] at (d, kd + c)
  * Float64 because the M-step subtracts mu mu^T from these: a float32 sum loses nearly singular covariances (digits,
  * reg-covar 1e-6) to rounding. Threads own (panel, left tile) pairs, so every sum has one writer and the result does
- * not depend on the thread count.
+ * not depend on the thread count; sum_xx blocks come out exactly symmetric.
  */
 int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *responsibilities, int64_t k, int full,
                    double *nk, double *sum_x, double *sum_xx, int threads) {
@@ -388,9 +390,26 @@ int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *respo
     const int mr = isa->mr_d, nr = isa->nr_d;
     const int64_t left = full ? d + 1 : 2 * d + 1, cols = full ? k * d + k : k;
     const int64_t ltiles = (left + mr - 1) / mr, panels = (cols + nr - 1) / nr, ld = panels * nr;
-    const int64_t tasks = ltiles * panels, blocks = (n + MOMENT_BLOCK - 1) / MOMENT_BLOCK;
+    const int64_t blocks = (n + MOMENT_BLOCK - 1) / MOMENT_BLOCK;
+    /*
+     * Tasks are (panel, left tile) pairs, panel-major. Full moments are symmetric: a panel whose columns are
+     * (c, a) for a <= amax needs only left rows b <= amax, plus the tile holding the row of ones (row d); the
+     * responsibility columns need only that tile. The other half is read back mirrored below.
+     */
+    int64_t *active = cb_alloc((size_t)(ltiles * panels) * sizeof(int64_t));
     double *acc = cb_alloc((size_t)(ltiles * mr * ld) * sizeof(double));
-    if (!acc) return CB_ENOMEM;
+    if (!acc || !active) {
+        cb_free(acc);
+        cb_free(active);
+        return CB_ENOMEM;
+    }
+    int64_t tasks = 0;
+    for (int64_t p = 0; p < panels; p++) {
+        int64_t g0 = p * nr, g1 = g0 + nr - 1 < cols - 1 ? g0 + nr - 1 : cols - 1;
+        int64_t amax = !full ? left : g0 >= k * d ? -1 : g1 < k * d && g0 / d == g1 / d ? g1 % d : d - 1;
+        for (int64_t lt = 0; lt < ltiles; lt++)
+            if (lt * mr <= amax || (full && lt == d / mr)) active[tasks++] = p * ltiles + lt;
+    }
     memset(acc, 0, (size_t)(ltiles * mr * ld) * sizeof(double));
     int t = cb_threads_for(threads, (double)n * k * (full ? d * d : 2 * d));
     if (t > tasks) t = (int)tasks;
@@ -399,7 +418,7 @@ int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *respo
     {
         unsigned fp_mode = cb_denormals_flush();
         int id = THREAD_ID(), count = THREAD_COUNT();
-        int64_t task0 = tasks * id / count, task1 = tasks * (id + 1) / count;  /* task = panel * ltiles + left tile */
+        int64_t from = tasks * id / count, to = tasks * (id + 1) / count;
         double *lhs = cb_alloc((size_t)(ltiles * mr * MOMENT_BLOCK) * sizeof(double));
         double *panel = cb_alloc((size_t)(MOMENT_BLOCK * nr) * sizeof(double));
         double *tile = cb_alloc((size_t)mr * nr * sizeof(double));
@@ -410,9 +429,13 @@ int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *respo
             const int rows = (int)(n - i0 < MOMENT_BLOCK ? n - i0 : MOMENT_BLOCK);
             const float *x = points + i0 * d, *resp = responsibilities + i0 * k;
             build_left(x, d, full, ltiles * mr, rows, lhs);
-            for (int64_t task = task0; task < task1; task++) {
-                int64_t p = task / ltiles, lt = task % ltiles;
-                if (task == task0 || lt == 0) build_panel(x, d, resp, k, full, p * nr, nr, rows, panel);
+            int64_t built = -1;
+            for (int64_t at = from; at < to; at++) {
+                int64_t p = active[at] / ltiles, lt = active[at] % ltiles;
+                if (p != built) {
+                    build_panel(x, d, resp, k, full, p * nr, nr, rows, panel);
+                    built = p;
+                }
                 isa->tile_d(lhs + lt * mr * rows, rows, panel, rows, tile);
                 double *dst = acc + lt * mr * ld + p * nr;
                 for (int r = 0; r < mr; r++)
@@ -424,10 +447,12 @@ int cb_gmm_moments(const float *points, int64_t n, int64_t d, const float *respo
         cb_free(tile);
         cb_denormals_restore(fp_mode);
     }
+    cb_free(active);
     if (full) {
         for (int64_t c = 0; c < k; c++) {
             for (int64_t a = 0; a < d; a++) {
-                for (int64_t b2 = 0; b2 < d; b2++) sum_xx[(c * d + a) * d + b2] = acc[b2 * ld + c * d + a];
+                for (int64_t b2 = 0; b2 < d; b2++)  /* the computed half: row <= column */
+                    sum_xx[(c * d + a) * d + b2] = b2 <= a ? acc[b2 * ld + c * d + a] : acc[a * ld + c * d + b2];
                 sum_x[c * d + a] = acc[d * ld + c * d + a];
             }
             nk[c] = acc[d * ld + k * d + c];

@@ -67,8 +67,9 @@ public interface ComputeBackend extends AutoCloseable {
                         FloatMatrix responsibilities);
 
     /**
-     * GMM E-step, full covariance, through the precision Cholesky factors (k blocks of d×d, row-major, as
-     * scikit-learn's {@code precisions_cholesky_}): {@code log p[i,c] = logNorm[c] - ½ ‖(x_i - μ_c) P_c‖²}.
+     * GMM E-step, full covariance, through the precision Cholesky factors (k blocks of d×d, row-major, upper
+     * triangular as scikit-learn's {@code precisions_cholesky_}; backends may skip the zeros below the diagonal):
+     * {@code log p[i,c] = logNorm[c] - ½ ‖(x_i - μ_c) P_c‖²}.
      */
     double gmmEStepFull(FloatMatrix points, FloatMatrix means, MemorySegment precisionCholesky, MemorySegment logNorm,
                         FloatMatrix responsibilities);
