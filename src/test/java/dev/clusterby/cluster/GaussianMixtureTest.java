@@ -224,4 +224,41 @@ class GaussianMixtureTest {
         ClusterbyException e = assertThrows(ClusterbyException.BadOption.class, action);
         assertTrue(e.getMessage().contains("'" + option), e.getMessage());
     }
+
+    /** The same at an awkward size (d = 37, stored after an offset), on a seeded random SPD matrix; and a clear error when not PD. */
+    @Test
+    void precisionCholeskyInvertsARandom37DimensionalCovariance() {
+        int d = 37, from = 5;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        double[] a = new double[d * d];
+        for (int i = 0; i < d * d; i++) a[i] = random.nextGaussian();
+        double[] cov = new double[from + d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = i == j ? 0.5 : 0;
+                for (int m = 0; m < d; m++) s += a[i * d + m] * a[j * d + m];
+                cov[from + i * d + j] = s;
+            }
+        }
+        double[] p = new double[from + d * d];
+        GaussianMixture.precisionCholesky(cov, from, d, p, 0, 0);
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < i; j++) assertEquals(0, p[from + i * d + j], "below the diagonal at " + i + "," + j);
+            assertTrue(p[from + i * d + i] > 0, "positive diagonal");
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = 0;  // (P Pᵀ Σ)[i][j]
+                for (int m = 0; m < d; m++) {
+                    double ppt = 0;
+                    for (int q = 0; q < d; q++) ppt += p[from + i * d + q] * p[from + m * d + q];
+                    s += ppt * cov[from + m * d + j];
+                }
+                assertEquals(i == j ? 1 : 0, s, 1e-9, "P Pᵀ Σ at " + i + "," + j);
+            }
+        }
+        double[] notPd = cov.clone();
+        notPd[from + 3 * d + 3] = -1;
+        assertThrows(ClusterbyException.InvalidData.class, () -> GaussianMixture.precisionCholesky(notPd, from, d, p, 4, 0));
+    }
 }
