@@ -257,13 +257,15 @@ final class VectorKernels {
     /**
      * q[r] = Σ_j (Σ_a s[a][r] P[a][j])² for the FULL_ROWS rows of the transposed shifted tile s: per group of
      * FULL_COLS columns, an 8 × 2-vector register tile (one broadcast of P per column, one load per row vector).
+     * P is upper triangular (the contract), so the columns of a group take rows a up to the group's last column only.
      */
     private static void fullQuad(float[] s, int d, float[] p, int pAt, int jp, float[] q) {
         FloatVector q0 = FloatVector.zero(S), q1 = q0;
         for (int j0 = 0; j0 < jp; j0 += FULL_COLS) {
             FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
             FloatVector a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
-            for (int a = 0, sAt = 0, at = pAt + j0; a < d; a++, sAt += FULL_ROWS, at += jp) {
+            int aEnd = Math.min(d, j0 + FULL_COLS);  // P[a][j] = 0 for a > j
+            for (int a = 0, sAt = 0, at = pAt + j0; a < aEnd; a++, sAt += FULL_ROWS, at += jp) {
                 FloatVector s0 = FloatVector.fromArray(S, s, sAt), s1 = FloatVector.fromArray(S, s, sAt + L);
                 FloatVector b = FloatVector.broadcast(S, p[at]);
                 a00 = b.fma(s0, a00); a01 = b.fma(s1, a01);
@@ -406,7 +408,8 @@ final class VectorKernels {
      * </pre>
      * Float64 because the M-step subtracts μμᵀ from these: float32 sums lose nearly singular covariances (digits,
      * reg-covar 1e-6) to rounding. Threads own (panel, left tile) pairs and add each block's tile in row order, so every
-     * sum has one writer and the result does not depend on the thread count.
+     * sum has one writer and the result does not depend on the thread count. Full sums are symmetric: only the pairs
+     * with left row ≤ column are computed (and read back mirrored), so each sumXX block comes out exactly symmetric.
      */
     static void gmmMoments(VectorBackend.Parallel parallel, int threads, FloatMatrix points, FloatMatrix responsibilities,
                            boolean full, MemorySegment nk, MemorySegment sumX, MemorySegment sumXX) {
@@ -418,7 +421,20 @@ final class VectorKernels {
         }
         double[] acc = new double[(int) (ltiles * MOMENT_ROWS * ld)];
         MemorySegment x = points.data(), r = responsibilities.data();
-        int tasks = (int) (ltiles * panels), ldi = (int) ld;
+        int ldi = (int) ld;
+        // The (panel, left tile) pairs to compute, panel-major; threads split this list, not the full grid, so the
+        // work stays balanced after skipping. Full: a panel of columns (c, a) for a ≤ aMax needs left rows b ≤ aMax
+        // (the other half is the mirror), plus the tile with the row of ones (row d); columns of R need that tile only.
+        int[] active = new int[(int) (ltiles * panels)];
+        int count = 0;
+        for (long p = 0; p < panels; p++) {
+            long g0 = p * MOMENT_COLS, g1 = Math.min(g0 + MOMENT_COLS, cols) - 1, kd = (long) k * d;
+            long aMax = !full ? left : g0 >= kd ? -1 : g1 < kd && g0 / d == g1 / d ? g1 % d : d - 1;
+            for (int lt = 0; lt < ltiles; lt++) {
+                if ((long) lt * MOMENT_ROWS <= aMax || (full && lt == d / MOMENT_ROWS)) active[count++] = (int) (p * ltiles + lt);
+            }
+        }
+        int tasks = count;
         parallel.run(tasks, 1, (thread, from, to) -> {
             // Left factor transposed, one row per block position: lhs[row·MOMENT_BLOCK + i]; pad rows stay 0.
             double[] lhs = new double[ltiles * MOMENT_ROWS * MOMENT_BLOCK], panel = new double[MOMENT_BLOCK * MOMENT_COLS];
@@ -431,9 +447,13 @@ final class VectorKernels {
                 MemorySegment.copy(x, FLOAT, rowOffset(i0, d), xb, 0, rows * d);
                 MemorySegment.copy(r, FLOAT, (long) i0 * k * Float.BYTES, rb, 0, rows * k);
                 buildLeft(xb, rows, d, full, lhs);
-                for (int task = from; task < to; task++) {
-                    int p = task / ltiles, lt = task % ltiles;
-                    if (task == from || lt == 0) buildPanel(xb, rb, rows, d, k, full, (long) p * MOMENT_COLS, panel);
+                int built = -1;
+                for (int at = from; at < to; at++) {
+                    int p = active[at] / ltiles, lt = active[at] % ltiles;
+                    if (p != built) {
+                        buildPanel(xb, rb, rows, d, k, full, (long) p * MOMENT_COLS, panel);
+                        built = p;
+                    }
                     momentTile(lhs, lt * MOMENT_ROWS * MOMENT_BLOCK, panel, rows, acc, lt * MOMENT_ROWS * ldi + p * MOMENT_COLS, ldi);
                 }
             }
@@ -441,7 +461,10 @@ final class VectorKernels {
         for (int c = 0; c < k; c++) {
             for (int a = 0; a < d; a++) {
                 if (full) {
-                    for (int b = 0; b < d; b++) sumXX.setAtIndex(DOUBLE, ((long) c * d + a) * d + b, acc[b * ldi + c * d + a]);
+                    for (int b = 0; b < d; b++) {  // computed: left row ≤ column
+                        double v = b <= a ? acc[b * ldi + c * d + a] : acc[a * ldi + c * d + b];
+                        sumXX.setAtIndex(DOUBLE, ((long) c * d + a) * d + b, v);
+                    }
                     sumX.setAtIndex(DOUBLE, (long) c * d + a, acc[d * ldi + c * d + a]);
                 } else {
                     sumXX.setAtIndex(DOUBLE, (long) c * d + a, acc[a * ldi + c]);
