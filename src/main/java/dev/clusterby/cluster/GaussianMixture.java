@@ -480,36 +480,39 @@ public final class GaussianMixture implements Clusterer {
      * form it cannot, and at d = 384 that form cost most of an EM iteration. About d³/3 multiply-adds in all.
      */
     static void precisionCholesky(double[] cov, int from, int d, double[] out, int component, double reg) {
-        // u holds the upper triangle of Σ, overwritten row by row with U.
-        double[] u = new double[d * d];
-        for (int i = 0; i < d; i++) System.arraycopy(cov, from + i * d + i, u, i * d + i, d - i);
+        // One array per row, so each update reads and writes the same index of two arrays: C2 proves that safe to
+        // vectorise, which it cannot for two offsets into one array.
+        double[][] u = new double[d][];  // the upper triangle of Σ, overwritten row by row with U
+        for (int i = 0; i < d; i++) u[i] = java.util.Arrays.copyOfRange(cov, from + i * d, from + i * d + d);
         for (int j = 0; j < d; j++) {
-            double pivot = u[j * d + j];
+            double[] uj = u[j];
+            double pivot = uj[j];
             if (!(pivot > 0)) throw notPositiveDefinite(component, reg);
             double ujj = Math.sqrt(pivot), inverse = 1 / ujj;
-            u[j * d + j] = ujj;
-            for (int m = j + 1; m < d; m++) u[j * d + m] *= inverse;
+            uj[j] = ujj;
+            for (int m = j + 1; m < d; m++) uj[m] *= inverse;
             // The trailing block loses row j's outer product: A[i][m] -= U[j][i] U[j][m], m >= i > j.
             for (int i = j + 1; i < d; i++) {
-                double uji = u[j * d + i];
+                double uji = uj[i];
                 if (uji == 0) continue;
-                int rowI = i * d, rowJ = j * d;
-                for (int m = i; m < d; m++) u[rowI + m] -= uji * u[rowJ + m];
+                double[] ui = u[i];
+                for (int m = i; m < d; m++) ui[m] -= uji * uj[m];
             }
         }
         // X = U⁻¹ (upper), bottom row up: row i = (e_i − Σ_{m>i} U[i][m] X[m]) / U[i][i].
-        for (int i = 0; i < d * d; i++) out[from + i] = 0;
+        double[][] x = new double[d][d];
         for (int i = d - 1; i >= 0; i--) {
-            int rowI = from + i * d;
+            double[] xi = x[i], ui = u[i];
             for (int m = i + 1; m < d; m++) {
-                double uim = u[i * d + m];
+                double uim = ui[m];
                 if (uim == 0) continue;
-                int rowM = from + m * d;
-                for (int j = m; j < d; j++) out[rowI + j] -= uim * out[rowM + j];
+                double[] xm = x[m];
+                for (int j = m; j < d; j++) xi[j] -= uim * xm[j];
             }
-            double inverse = 1 / u[i * d + i];
-            out[rowI + i] = 1;
-            for (int j = i; j < d; j++) out[rowI + j] *= inverse;
+            double inverse = 1 / ui[i];
+            xi[i] = 1;
+            for (int j = i; j < d; j++) xi[j] *= inverse;
+            System.arraycopy(xi, 0, out, from + i * d, d);
         }
     }
 
