@@ -32,6 +32,8 @@ def flops(bench, params):
         n, d, k = (int(v) for v in params["shape"].split("x"))
         return {"assignL2": 2 * n * k * d, "accumulate": n * d, "lloydIteration": 2 * n * k * d + n * d}.get(name)
     n, d, kd, kf = GMM["n"], GMM["d"], GMM["k_diag"], GMM["k_full"]
+    if "dataShape" in params:  # GmmBench -p dataShape=NxD
+        n, d = (int(v) for v in params["dataShape"].split("x"))
     table = {
         "eStepDiag": 3 * n * kd * d, "momentsDiag": 3 * n * kd * d, "emIterationDiag": 6 * n * kd * d,
         "eStepFull": 2 * n * kf * d * d, "momentsFull": 2 * n * kf * d * d,
@@ -60,7 +62,7 @@ def main(paths):
                 s, err = seconds(r["primaryMetric"])
                 fl = flops(r["benchmark"], params)
                 rows.append((r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1],
-                             params.get("backend", "-"), params.get("shape", params.get("size", "-")), s, err,
+                             params.get("backend", "-"), params.get("shape", params.get("dataShape", params.get("size", "-"))), s, err,
                              fl / s / 1e9 if fl else None))
     sgemm = [g for (b, _, _, _, _, g) in rows if b.endswith("openblasSgemm") and g]
     peak = max(sgemm) if sgemm else None

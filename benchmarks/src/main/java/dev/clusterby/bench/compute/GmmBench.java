@@ -28,6 +28,7 @@ import static dev.clusterby.compute.Segments.FLOAT;
 /**
  * GMM kernels on 20k×32 blobs: diagonal with 32 components, full with 16 (E-step, M-step moments), and one whole
  * diagonal EM iteration (E-step + moments + scikit-learn's M-step), the figure compared with scikit-learn.
+ * {@code -p dataShape=5000x384} runs the same at embedding size, where full covariance's O(n·k·d²) dominates.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,10 +37,16 @@ import static dev.clusterby.compute.Segments.FLOAT;
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 public class GmmBench {
-    static final int N = 20_000, D = 32, K_DIAG = 32, K_FULL = 16;
+    static final int K_DIAG = 32, K_FULL = 16;
 
     @Param({"native", "java", "opencl", "scalar"})
     public String backend;
+
+    /** rows x columns of the data. */
+    @Param({"20000x32"})
+    public String dataShape;
+
+    private int n, d;
 
     private Arena arena;
     private ComputeBackend compute;
@@ -51,14 +58,16 @@ public class GmmBench {
     @Setup(Level.Trial)
     public void setUp() {
         compute = BenchData.backend(backend);
+        n = Integer.parseInt(dataShape.substring(0, dataShape.indexOf('x')));
+        d = Integer.parseInt(dataShape.substring(dataShape.indexOf('x') + 1));
         arena = Arena.ofShared();
-        points = BenchData.blobs(arena, N, D, K_DIAG, BenchData.SEED + 2);
+        points = BenchData.blobs(arena, n, d, K_DIAG, BenchData.SEED + 2);
         SplittableRandom random = new SplittableRandom(BenchData.SEED + 3);
 
         startMeans = BenchData.sampleRows(arena, points, K_DIAG, BenchData.SEED + 4);
-        startPrecisions = Segments.matrix(arena, K_DIAG, D);
+        startPrecisions = Segments.matrix(arena, K_DIAG, d);
         for (int c = 0; c < K_DIAG; c++) {
-            for (int j = 0; j < D; j++) startPrecisions.set(c, j, (float) (1 / (0.5 + random.nextDouble())));
+            for (int j = 0; j < d; j++) startPrecisions.set(c, j, (float) (1 / (0.5 + random.nextDouble())));
         }
         diagMeans = copy(startMeans);
         diagPrecisions = copy(startPrecisions);
@@ -68,25 +77,25 @@ public class GmmBench {
 
         // Full: upper-triangular precision Cholesky factors (as scikit-learn's precisions_cholesky_), positive diagonal.
         fullMeans = BenchData.sampleRows(arena, points, K_FULL, BenchData.SEED + 5);
-        precisionCholesky = Segments.floats(arena, (long) K_FULL * D * D);
+        precisionCholesky = Segments.floats(arena, (long) K_FULL * d * d);
         fullLogNorm = Segments.doubles(arena, K_FULL);
         for (int c = 0; c < K_FULL; c++) {
             double logDet = 0;
-            for (int r = 0; r < D; r++) {
-                for (int col = r; col < D; col++) {
+            for (int r = 0; r < d; r++) {
+                for (int col = r; col < d; col++) {
                     double v = col == r ? 1 / (0.7 + 0.6 * random.nextDouble()) : 0.1 * random.nextGaussian();
-                    precisionCholesky.setAtIndex(FLOAT, (long) c * D * D + (long) r * D + col, (float) v);
+                    precisionCholesky.setAtIndex(FLOAT, (long) c * d * d + (long) r * d + col, (float) v);
                     if (col == r) logDet += Math.log(v);
                 }
             }
-            fullLogNorm.setAtIndex(DOUBLE, c, Math.log(1.0 / K_FULL) - 0.5 * D * Math.log(2 * Math.PI) + logDet);
+            fullLogNorm.setAtIndex(DOUBLE, c, Math.log(1.0 / K_FULL) - 0.5 * d * Math.log(2 * Math.PI) + logDet);
         }
-        fullResp = Segments.matrix(arena, N, K_FULL);
+        fullResp = Segments.matrix(arena, n, K_FULL);
 
         nk = Segments.doubles(arena, K_DIAG);
-        sumX = Segments.doubles(arena, (long) K_DIAG * D);
-        sumXXDiag = Segments.doubles(arena, (long) K_DIAG * D);
-        sumXXFull = Segments.doubles(arena, (long) K_FULL * D * D);
+        sumX = Segments.doubles(arena, (long) K_DIAG * d);
+        sumXXDiag = Segments.doubles(arena, (long) K_DIAG * d);
+        sumXXFull = Segments.doubles(arena, (long) K_FULL * d * d);
         // Responsibilities for the moments benchmarks.
         compute.gmmEStepDiag(points, diagMeans, diagPrecisions, diagLogNorm, diagResp);
         compute.gmmEStepFull(points, fullMeans, precisionCholesky, fullLogNorm, fullResp);
