@@ -5,15 +5,6 @@
 #include "internal.h"
 
 /*
- * 16-lane argmin pieces in GCC vector types, branch-free (compilers turn the plain-array form into masked stores
- * behind a branch). The target clones map one vector to a zmm, two ymm or four xmm registers.
- */
-typedef float vf16 __attribute__((vector_size(64)));
-typedef int32_t vi16 __attribute__((vector_size(64)));
-#define VSEL(m, a, b) ((vf16)(((vi16)(a) & (m)) | ((vi16)(b) & ~(m))))
-#define ISEL(m, a, b) (((a) & (m)) | ((b) & ~(m)))
-
-/*
  * Lane-wise merge of two candidate sets: the smaller value, on equal values the lower index. Only used in
  * target("x86-64-v4") functions: GCC 12 scalarises an AND of two vector compares in target_clones and in AVX2
  * code, and lowers an inline helper for the baseline before inlining (hence macros).

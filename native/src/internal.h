@@ -9,6 +9,18 @@
 /* Generic loops get one clone per ISA level; the loader picks the best at run time. */
 #define CB_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
+/*
+ * 16-lane pieces in GCC vector types, with branch-free selects (compilers turn the plain-array form into masked
+ * stores behind a branch). The target clones map one vector to a zmm, two ymm or four xmm registers.
+ */
+typedef float vf16 __attribute__((vector_size(64)));
+typedef int32_t vi16 __attribute__((vector_size(64)));
+#define VSEL(m, a, b) ((vf16)(((vi16)(a) & (m)) | ((vi16)(b) & ~(m))))
+#define ISEL(m, a, b) (((a) & (m)) | ((b) & ~(m)))
+
+/* k rounded up to whole 16-lane vectors. */
+static inline int64_t cb_lanes16(int64_t k) { return (k + 15) / 16 * 16; }
+
 /* Computes an mr x nr tile of dot products: out[r][l] = x[r] . panel column l (panel is d x nr, packed). */
 typedef void (*cb_tile_fn)(const float *x, int64_t ldx, const float *panel, int64_t d, float *out);
 /* The same in float64: an mr_d x nr_d tile. */

@@ -56,9 +56,6 @@ int cb_accumulate(const float *points, int64_t n, int64_t d, const int32_t *labe
     return CB_OK;
 }
 
-typedef float vf16 __attribute__((vector_size(64)));
-typedef int32_t vi16 __attribute__((vector_size(64)));
-
 /*
  * exp on 16 floats at once, Cephes' expf polynomial (about 1 ulp) after splitting x = n ln2 + r; inputs below -87
  * (results near FLT_MIN) give exactly 0, never a denormal. glibc's expf is one call per value, and it
@@ -67,7 +64,7 @@ typedef int32_t vi16 __attribute__((vector_size(64)));
 __attribute__((always_inline)) static inline vf16 exp16(vf16 x) {
     const vf16 lo = (vf16){0} - 87.0f;
     vi16 small = x < lo;
-    x = (vf16)(((vi16)lo & small) | ((vi16)x & ~small));
+    x = VSEL(small, lo, x);
     vf16 n = x * 1.44269504088896341f + 0.5f;
     vi16 ni = __builtin_convertvector(n, vi16);
     ni -= (vi16)(n < __builtin_convertvector(ni, vf16)) & 1;  /* floor, so n ln2 <= x + ln2/2 */
@@ -94,7 +91,7 @@ typedef int64_t vl8 __attribute__((vector_size(64)));
  */
 CB_CLONES static double normalise_row(const double *restrict logp, int64_t k, float *restrict resp,
                                       float *restrict scratch, double *restrict max_out) {
-    const int64_t padded = (k + 15) / 16 * 16;
+    const int64_t padded = cb_lanes16(k);
     vd8 vmax = (vd8){0} - INFINITY;
     int64_t c = 0;
     for (; c + 8 <= k; c += 8) {
@@ -146,8 +143,6 @@ static inline double lse_total(lse_acc *acc) {
     return acc->max_total;
 }
 
-static int64_t scratch_floats(int64_t k) { return (k + 15) / 16 * 16; }
-
 /*
  * quad[c] = sum_j p[j][c] (x_j - m[j][c])^2 for one row, over components in lanes (means and precisions transposed to
  * d x kp, kp = k rounded up to 16, pad lanes 0). The direct form, not the expanded x^2 p - 2 x m p + m^2 p: with
@@ -173,7 +168,7 @@ int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *me
     if (n < 0 || d < 0 || k < 1 || !points || !means || !precisions || !log_norm || !responsibilities ||
         !log_likelihood)
         return CB_EINVAL;
-    const int64_t kp = (k + 15) / 16 * 16;
+    const int64_t kp = cb_lanes16(k);
     float *mt = cb_alloc((size_t)((d > 0 ? d : 1) * kp) * sizeof(float));
     float *pt = cb_alloc((size_t)((d > 0 ? d : 1) * kp) * sizeof(float));
     if (!mt || !pt) {
@@ -195,7 +190,7 @@ int cb_gmm_estep_diag(const float *points, int64_t n, int64_t d, const float *me
         unsigned fp_mode = cb_denormals_flush();
         float *quad = cb_alloc((size_t)kp * sizeof(float));
         double *logp = cb_alloc((size_t)k * sizeof(double));
-        float *scratch = cb_alloc((size_t)scratch_floats(k) * sizeof(float));
+        float *scratch = cb_alloc((size_t)cb_lanes16(k) * sizeof(float));
         int ok = quad && logp && scratch;
         if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
 #pragma omp for schedule(dynamic, 8)
@@ -278,7 +273,7 @@ int cb_gmm_estep_full(const float *points, int64_t n, int64_t d, const float *me
         float *tile = cb_alloc((size_t)mr * nr * sizeof(float));
         float *shifted = cb_alloc((size_t)(mr * dd) * sizeof(float));
         double *logp = cb_alloc((size_t)(mr * k) * sizeof(double));
-        float *scratch = cb_alloc((size_t)scratch_floats(k) * sizeof(float));
+        float *scratch = cb_alloc((size_t)cb_lanes16(k) * sizeof(float));
         int ok = tile && shifted && logp && scratch;
         if (!ok) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
 #pragma omp for schedule(dynamic, 16)

@@ -52,7 +52,7 @@ final class Instructions {
                 yield new Applied(view.matrix(), new InstructionReport(method, List.of(), dims, dims.size(),
                         instruction.maskSimilarity().name().toLowerCase(Locale.ROOT)));
             }
-            case SUBSPACE -> subspace(method, instruction.prompts(), List.of(), embedding, encoder, arena);
+            case SUBSPACE -> subspace(method, instruction.prompts(), List.of(), Double.NaN, embedding, encoder, arena);
             case DISCOVER -> {
                 Steering.Candidates candidates = column instanceof StringColumn texts
                         ? Steering.candidatesFromTexts(texts.values())
@@ -69,19 +69,16 @@ final class Instructions {
                             + " (--template \"… '{}' …\" --values …)", String.join(", ", phrases),
                             Math.round(100 * coverage), column.name());
                 }
-                Applied applied = subspace(method, prompts, phrases, embedding, encoder, arena);
-                InstructionReport r = applied.report();
-                yield new Applied(applied.view(), new InstructionReport(r.method(), r.phrases(), r.dims(), r.width(),
-                        r.similarity(), coverage));
+                yield subspace(method, prompts, phrases, coverage, embedding, encoder, arena);
             }
         };
     }
 
-    private static Applied subspace(InstructMethod method, List<String> prompts, List<String> shown, FloatMatrix embedding,
-                                    Encoder encoder, Arena arena) {
+    private static Applied subspace(InstructMethod method, List<String> prompts, List<String> shown, double coverage,
+                                    FloatMatrix embedding, Encoder encoder, Arena arena) {
         FloatMatrix promptVectors = Steering.embed(encoder, prompts, null, arena);
         Steering.View view = Steering.subspace(embedding, promptVectors, prompts, arena);
         List<String> phrases = shown.isEmpty() ? prompts : shown;
-        return new Applied(view.matrix(), new InstructionReport(method, phrases, List.of(), view.matrix().cols(), null));
+        return new Applied(view.matrix(), new InstructionReport(method, phrases, List.of(), view.matrix().cols(), null, coverage));
     }
 }
