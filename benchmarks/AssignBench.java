@@ -1,7 +1,7 @@
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,5 @@
 /*
- * clusterby native kernels: the C side of dev.clusterby.compute.nativ.NativeBackend.
+ * clusterby native kernels: the C side of dev.clusterby.internal.compute.nativ.NativeBackend.
  *
  * Matrices are float32 row-major; labels and indices int32; moments float64. Every kernel returns
  * CB_OK or a negative CB_E* code and fully overwrites its outputs. `threads` <= 0 means the default:

@@ -1,5 +1,7 @@
 package dev.clusterby;
 
+import dev.clusterby.cluster.Clusterers;
+
 import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.embed.Encoder;
 

@@ -3,7 +3,7 @@ package dev.clusterby;
 import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.cluster.Clusterers;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
 
 import java.lang.foreign.Arena;
@@ -15,6 +15,22 @@ import java.util.Map;
  */
 public final class Clustering {
     private Clustering() {}
+
+    /** The names of the registered clustering methods, built-in and plugged in, in order. */
+    public static java.util.Set<String> methods() {
+        return Clusterers.names();
+    }
+
+    /** The names of the encoders: the built-in ones and those plugged in through {@code EncoderProvider}. */
+    public static java.util.List<String> encoders() {
+        return dev.clusterby.internal.embed.Encoders.names();
+    }
+
+    /** Every known compute backend: whether it runs here, on what device or why not, and which one is the default. */
+    public static java.util.List<BackendStatus> backends() {
+        return ComputeBackends.status().stream()
+                .map(s -> new BackendStatus(s.name(), s.available(), s.detail(), s.isDefault())).toList();
+    }
 
     /** Labels for a column, embedded with the encoder ({@code auto} for its modality) and clustered by the method. */
     public static IntColumn cluster(Column column, String method, String encoder, Map<String, ?> params) {

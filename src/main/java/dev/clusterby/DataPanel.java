@@ -1,7 +1,7 @@
 package dev.clusterby;
 
-import dev.clusterby.io.PanelReaders;
-import dev.clusterby.io.PanelWriters;
+import dev.clusterby.internal.io.PanelReaders;
+import dev.clusterby.internal.io.PanelWriters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +69,14 @@ public final class DataPanel implements AutoCloseable {
     /** Reads a file, choosing the reader from its extension or content: CSV, JSON Lines, .npy, IDX, or an image folder. */
     public static DataPanel read(Path path) {
         return PanelReaders.read(path);
+    }
+
+    /**
+     * Reads an IDX image file (MNIST / Fashion-MNIST, gzip or not) with its IDX label file: an image column
+     * {@code image} and an int column {@code label}.
+     */
+    public static DataPanel readIdx(Path images, Path labels) {
+        return dev.clusterby.internal.io.Idx.readImagesWithLabels(images, labels);
     }
 
     /** Writes the visible columns; the format follows the extension (.csv, .jsonl, .npy). */

@@ -1,9 +1,9 @@
 package dev.clusterby;
 
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.embed.EmbeddingCache;
+import dev.clusterby.internal.embed.EmbeddingCache;
 import dev.clusterby.embed.Encoder;
-import dev.clusterby.embed.Encoders;
+import dev.clusterby.internal.embed.Encoders;
 
 import dev.clusterby.embed.ImageInput;
 

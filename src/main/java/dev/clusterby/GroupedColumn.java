@@ -1,7 +1,7 @@
 package dev.clusterby;
 
-import dev.clusterby.panel.GroupAggregator;
-import dev.clusterby.panel.GroupIndex;
+import dev.clusterby.internal.panel.GroupAggregator;
+import dev.clusterby.internal.panel.GroupIndex;
 
 /** One column of a {@link SliceBy}; each aggregate returns a column with one value per group. */
 public final class GroupedColumn {

@@ -2,10 +2,10 @@ package dev.clusterby;
 
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.embed.EmbeddingCache;
+import dev.clusterby.internal.embed.EmbeddingCache;
 import dev.clusterby.embed.Encoder;
-import dev.clusterby.embed.Encoders;
-import dev.clusterby.instruct.Steering;
+import dev.clusterby.internal.embed.Encoders;
+import dev.clusterby.internal.instruct.Steering;
 
 import java.lang.foreign.Arena;
 import java.util.Arrays;
@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /** Glue between an {@link Instruction} and the transforms in {@code instruct}: which encoder, which texts, which cache. */
 final class Instructions {
-    private static final System.Logger LOG = System.getLogger("dev.clusterby.instruct");
+    private static final System.Logger LOG = System.getLogger("dev.clusterby.internal.instruct");
     /** Below this share of rows containing a discovered phrase, discover warns that it rests on little. */
     static final double LOW_COVERAGE = 0.5;
     private Instructions() {}

@@ -1,7 +1,7 @@
 package dev.clusterby;
 
-import dev.clusterby.panel.GroupAggregator;
-import dev.clusterby.panel.GroupIndex;
+import dev.clusterby.internal.panel.GroupAggregator;
+import dev.clusterby.internal.panel.GroupIndex;
 
 import java.util.ArrayList;
 import java.util.List;

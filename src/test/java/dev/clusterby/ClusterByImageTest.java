@@ -1,10 +1,10 @@
 package dev.clusterby;
 
-import dev.clusterby.cli.Main;
+
 import dev.clusterby.compute.FloatMatrix;
 import dev.clusterby.embed.Encoder;
-import dev.clusterby.embed.Encoders;
-import dev.clusterby.embed.TinyClip;
+import dev.clusterby.internal.embed.Encoders;
+import dev.clusterby.internal.embed.TinyClip;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,63 +207,5 @@ class ClusterByImageTest {
                 assertEquals(truth.get(a).equals(truth.get(b)), labels[a] == labels[b], "rows " + a + ", " + b);
             }
         }
-    }
-
-    @Test
-    void theAutoImageEncoderIsClassicalAndClustersShapes() throws IOException {
-        Path shapes = tmp.resolve("shapes");
-        Files.createDirectories(shapes);
-        for (int i = 0; i < 12; i++) {
-            BufferedImage image = new BufferedImage(30 + i, 30 + i, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < image.getHeight(); y++) {
-                for (int x = 0; x < image.getWidth(); x++) {
-                    boolean on = i % 2 == 0 ? (y / 3) % 2 == 0 : (x / 3) % 2 == 0; // horizontal vs vertical stripes
-                    image.setRGB(x, y, on ? 0xffffff : 0x202020);
-                }
-            }
-            ImageIO.write(image, "png", shapes.resolve(String.format("s%02d.png", i)).toFile());
-        }
-        Files.writeString(shapes.resolve("s99.png"), "not a png");
-        Path out = tmp.resolve("shapes.csv");
-        StringWriter stdout = new StringWriter(), stderr = new StringWriter();
-        int code = Main.run(new String[] {"cluster", shapes.toString(), "--by", "image", "--k", "2", "--out", out.toString(),
-                "--cache-dir", cache.toString()}, new PrintWriter(stdout), new PrintWriter(stderr));
-        assertEquals(0, code, stderr.toString());
-        assertTrue(stdout.toString().contains("not embedded: 1 row"), stdout.toString());
-        List<String> lines = Files.readAllLines(out);
-        assertTrue(lines.get(0).contains("image") && lines.get(0).contains("cluster") && lines.get(0).contains("cluster_error"), lines.get(0));
-        assertEquals(14, lines.size());
-        int[] clusters = new int[13];
-        for (int i = 0; i < 13; i++) {
-            String line = lines.get(i + 1);
-            assertTrue(line.contains(String.format("s%02d.png", i == 12 ? 99 : i)), "row order kept: " + line);
-            clusters[i] = line.contains(",-1,") ? -1 : Integer.parseInt(line.replaceAll(".*,(\\d+),?.*", "$1"));
-        }
-        assertEquals(-1, clusters[12]);
-        assertTrue(lines.get(13).contains("cannot decode image"), lines.get(13));
-        for (int i = 2; i < 12; i++) assertEquals(clusters[i % 2], clusters[i], "stripes of one direction cluster together");
-        assertNotEquals(clusters[0], clusters[1]);
-    }
-
-    @Test
-    void theCliTellsWhatIsWrong() {
-        StringWriter stdout = new StringWriter(), stderr = new StringWriter();
-        int code = Main.run(new String[] {"demo", "--images", "--data", tmp.resolve("no-such").toString()},
-                new PrintWriter(stdout), new PrintWriter(stderr));
-        assertEquals(2, code);
-        assertTrue(stderr.toString().contains("scripts/fetch-data.sh"), stderr.toString());
-
-        stderr = new StringWriter();
-        code = Main.run(new String[] {"cluster", folder.toString(), "--by", "image", "--device", "tpu"},
-                new PrintWriter(stdout), new PrintWriter(stderr));
-        assertEquals(2, code);
-        assertTrue(stderr.toString().contains("auto, cpu, cuda"), stderr.toString());
-        System.clearProperty("clusterby.device");
-
-        stderr = new StringWriter();
-        code = Main.run(new String[] {"cluster", folder.toString(), "--by", "image", "--crop", "0,0,x,1"},
-                new PrintWriter(stdout), new PrintWriter(stderr));
-        assertEquals(2, code);
-        assertTrue(stderr.toString().contains("'x'"), stderr.toString());
     }
 }

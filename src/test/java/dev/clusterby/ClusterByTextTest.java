@@ -1,7 +1,7 @@
 package dev.clusterby;
 
-import dev.clusterby.cluster.Metrics;
-import dev.clusterby.embed.EncoderStats;
+import dev.clusterby.Metrics;
+import dev.clusterby.internal.embed.EncoderStats;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.clusterby;
 
-import dev.clusterby.cluster.Metrics;
-import dev.clusterby.io.Idx;
+import dev.clusterby.Metrics;
+import dev.clusterby.internal.io.Idx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
-import static dev.clusterby.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
 
 /**
  * Agglomerative (hierarchical) clustering with Euclidean distances, giving scipy's linkage matrix and

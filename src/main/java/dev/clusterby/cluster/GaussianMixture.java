@@ -2,9 +2,9 @@ package dev.clusterby.cluster;
 
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import static dev.clusterby.compute.Segments.DOUBLE;
-import static dev.clusterby.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.DOUBLE;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
 
 /**
  * Gaussian mixture by expectation-maximisation, as scikit-learn's {@code GaussianMixture}: k-means

@@ -3,16 +3,16 @@ package dev.clusterby.cluster;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import static dev.clusterby.compute.Segments.DOUBLE;
-import static dev.clusterby.compute.Segments.FLOAT;
-import static dev.clusterby.compute.Segments.LONG;
+import static dev.clusterby.internal.compute.Segments.DOUBLE;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.LONG;
 
 /**
  * k-means: greedy k-means++ seeding (as scikit-learn does it), then Lloyd iterations on the backend's assign

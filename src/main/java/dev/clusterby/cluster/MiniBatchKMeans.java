@@ -3,15 +3,15 @@ package dev.clusterby.cluster;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import static dev.clusterby.compute.Segments.FLOAT;
-import static dev.clusterby.compute.Segments.INT;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.INT;
 
 /**
  * Mini-batch k-means (registry name {@code minibatch-kmeans}), scikit-learn's {@code MiniBatchKMeans}: a separate

@@ -1,5 +1,7 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.Column;
+
 import dev.clusterby.compute.FloatMatrix;
 
 import java.util.stream.IntStream;

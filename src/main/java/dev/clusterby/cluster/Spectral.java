@@ -3,7 +3,7 @@ package dev.clusterby.cluster;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
-import static dev.clusterby.compute.Segments.FLOAT;
-import static dev.clusterby.compute.Segments.INT;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.INT;
 
 /**
  * Spectral clustering as scikit-learn's {@code SpectralClustering(assign_labels='kmeans')}: an affinity graph W,

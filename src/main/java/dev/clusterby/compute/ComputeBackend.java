@@ -1,5 +1,8 @@
 package dev.clusterby.compute;
 
+import dev.clusterby.internal.compute.java.ScalarBackend;
+import dev.clusterby.internal.compute.Segments;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -90,7 +93,7 @@ public interface ComputeBackend extends AutoCloseable {
 
     /**
      * The m nearest other rows of every row by squared L2 distance, nearest first (ties to the lower index):
-     * {@code indices} n×m int32 and {@code distances} n×m float32. Requires m < n.
+     * {@code indices} n×m int32 and {@code distances} n×m float32. Requires m &lt; n.
      */
     void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances);
 

@@ -1,5 +1,7 @@
 package dev.clusterby.embed;
 
+import dev.clusterby.internal.embed.Encoders;
+
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.FloatMatrix;
 

@@ -1,5 +1,7 @@
 package dev.clusterby.embed;
 
+import dev.clusterby.internal.embed.Encoders;
+
 /**
  * A plug-in encoder found through {@link java.util.ServiceLoader}: list the implementing class in
  * {@code META-INF/services/dev.clusterby.embed.EncoderProvider}. {@link Encoders} calls {@link #create()} lazily,

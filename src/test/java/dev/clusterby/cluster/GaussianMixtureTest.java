@@ -1,10 +1,12 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.Metrics;
+
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

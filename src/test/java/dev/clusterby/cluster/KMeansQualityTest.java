@@ -1,8 +1,10 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.Metrics;
+
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

@@ -1,10 +1,12 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.Metrics;
+
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
-import dev.clusterby.compute.java.ScalarBackend;
+import dev.clusterby.internal.compute.Segments;
+import dev.clusterby.internal.compute.java.ScalarBackend;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

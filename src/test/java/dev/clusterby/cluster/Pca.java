@@ -1,7 +1,8 @@
 package dev.clusterby.cluster;
 
+
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package dev.clusterby.cluster;
 
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.io.BufferedReader;
 import java.io.DataInputStream;

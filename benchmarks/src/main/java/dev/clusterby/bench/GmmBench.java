@@ -1,10 +1,13 @@
 package dev.clusterby.bench;
 
+import dev.clusterby.internal.io.Npy;
+import dev.clusterby.TensorColumn;
+
 import dev.clusterby.cluster.GaussianMixture;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -35,7 +38,7 @@ public final class GmmBench {
         try (Arena arena = Arena.ofConfined()) {
             FloatMatrix data;
             if (args.length > 3) {  // another data set, e.g. the peers script's benchmarks/target/data/gmm_X.npy
-                data = ((dev.clusterby.TensorColumn) dev.clusterby.io.Npy.read(Path.of(args[3])).columns().get(0)).matrix();
+                data = ((dev.clusterby.TensorColumn) dev.clusterby.internal.io.Npy.read(Path.of(args[3])).columns().get(0)).matrix();
                 System.out.println("data " + args[3] + ": " + data.rows() + "x" + data.cols());
             } else {
                 data = blobs(arena, n, d, 16, 7);

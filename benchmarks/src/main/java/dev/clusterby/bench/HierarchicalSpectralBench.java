@@ -1,12 +1,12 @@
 package dev.clusterby.bench;
 
 import dev.clusterby.cluster.Agglomerative;
-import dev.clusterby.cluster.Metrics;
+import dev.clusterby.Metrics;
 import dev.clusterby.cluster.Spectral;
 import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.clusterby.bench.compute;
 
-import dev.clusterby.compute.ComputeBackends;
+import dev.clusterby.internal.compute.ComputeBackends;
 
 import java.util.ArrayList;
 import java.util.List;

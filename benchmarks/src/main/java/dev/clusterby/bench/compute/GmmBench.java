@@ -2,7 +2,7 @@ package dev.clusterby.bench.compute;
 
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +22,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import static dev.clusterby.compute.Segments.DOUBLE;
-import static dev.clusterby.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.DOUBLE;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
 
 /**
  * GMM kernels on 20k×32 blobs: diagonal with 32 components, full with 16 (E-step, M-step moments), and one whole

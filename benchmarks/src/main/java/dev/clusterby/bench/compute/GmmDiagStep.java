@@ -2,12 +2,12 @@ package dev.clusterby.bench.compute;
 
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.clusterby.compute.Segments.DOUBLE;
+import static dev.clusterby.internal.compute.Segments.DOUBLE;
 
 /**
  * One EM iteration of a diagonal GMM on the kernels, with scikit-learn's M-step: weights nk/n, means sumX/nk,

@@ -1,15 +1,17 @@
 package dev.clusterby.bench.compute;
 
+import dev.clusterby.cluster.KMeans;
+
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
+import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.clusterby.compute.Segments.DOUBLE;
-import static dev.clusterby.compute.Segments.FLOAT;
-import static dev.clusterby.compute.Segments.LONG;
+import static dev.clusterby.internal.compute.Segments.DOUBLE;
+import static dev.clusterby.internal.compute.Segments.FLOAT;
+import static dev.clusterby.internal.compute.Segments.LONG;
 
 /**
  * One Lloyd iteration exactly as {@code KMeans.lloyd} runs it: assignL2, accumulate, then the centroid update

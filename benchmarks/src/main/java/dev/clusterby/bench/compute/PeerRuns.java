@@ -1,11 +1,13 @@
 package dev.clusterby.bench.compute;
 
+import dev.clusterby.cluster.KMeans;
+
 import dev.clusterby.DataPanel;
 import dev.clusterby.TensorColumn;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
-import dev.clusterby.compute.Segments;
-import dev.clusterby.io.Npy;
+import dev.clusterby.internal.compute.Segments;
+import dev.clusterby.internal.io.Npy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

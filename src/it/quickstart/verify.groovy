@@ -1,0 +1,31 @@
+// Run by the Invoker plugin after this project builds against the installed dev.clusterby:clusterby: checks what
+// a linking project gets, then runs the README's quick start with exactly the flags the README names.
+def cp = new File(basedir, 'target/classpath.txt').text.trim().split(File.pathSeparator).collect { new File(it) }
+def names = cp.collect { it.name }
+long bytes = cp.sum { it.length() } as long
+println "[quickstart] runtime classpath: ${cp.size()} jars, ${String.format('%.1f', bytes / 1e6)} MB"
+cp.each { println "[quickstart]   ${it.name}  ${String.format('%.1f', it.length() / 1e6)} MB" }
+assert bytes <= 100_000_000L : "runtime classpath is ${bytes} bytes, over 100 MB"
+['picocli', 'jocl', 'imageio-', 'jackson-databind', 'slf4j-jdk14', 'slf4j-simple', 'logback', 'all-minilm', 'e5-small', 'openblas', 'javacpp'].each { bad ->
+    assert !names.any { it.contains(bad) } : "a linking project should not get ${bad}: ${names}"
+}
+assert names.any { it.contains('bge-small') } : "the default encoder's model is missing: ${names}"
+
+def javaHome = System.getProperty('java.home')
+def command = ["${javaHome}/bin/java", '--enable-native-access=ALL-UNNAMED',
+               '-cp', (["${basedir}/target/classes"] + cp*.path).join(File.pathSeparator), 'example.QuickStart']
+def pb = new ProcessBuilder(command.collect { it.toString() }).directory(basedir)
+pb.environment().put('XDG_CACHE_HOME', new File(basedir, 'target/xdg-cache').path)   // a fresh embedding cache
+def process = pb.start()
+def out = new StringBuilder(), err = new StringBuilder()
+process.consumeProcessOutput(out, err)
+int code = process.waitFor()
+process.waitForProcessOutput()
+println "[quickstart] stdout:\n${out}"
+println "[quickstart] stderr (${err.length()} chars):\n${err}"
+assert code == 0 : "the quick start exited with ${code}"
+assert err.length() == 0 : "the quick start printed on stderr:\n${err}"
+assert out.contains('clusters: 8')
+assert out.contains('second call computed: 0')
+assert out.contains('bge-small(text)')
+return true

@@ -1,0 +1,111 @@
+package dev.clusterby.internal.compute.nativ;
+
+import dev.clusterby.ClusterbyException;
+import dev.clusterby.internal.compute.nativ.foreign.clusterby_h;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Loads libclusterby once per JVM, in ONNX Runtime's order: the {@code clusterby.native.skip} property, then
+ * {@code clusterby.native.path} (a file), then the copy bundled in the jar, then {@code System.loadLibrary}.
+ * Failures are remembered as a reason and reported as {@link ClusterbyException.Unavailable}; nothing here runs
+ * in a static initialiser, so a missing library never breaks class loading.
+ */
+final class NativeLibrary {
+    static final String SKIP_PROPERTY = "clusterby.native.skip";
+    static final String PATH_PROPERTY = "clusterby.native.path";
+
+    private static boolean loaded;
+    private static String failure;
+
+    private NativeLibrary() {}
+
+    /** The resource path of the bundled library for this platform, or null where none is built. */
+    static String bundledResource() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) return null;
+        return "/native/linux-x86_64/libclusterby.so";
+    }
+
+    static synchronized void load() {
+        if (Boolean.getBoolean(SKIP_PROPERTY)) {
+            throw new ClusterbyException.Unavailable("the native backend is switched off by -D" + SKIP_PROPERTY + "=true");
+        }
+        if (loaded) return;
+        if (failure != null) throw new ClusterbyException.Unavailable(failure);
+        List<String> tried = new ArrayList<>();
+        try {
+            if (loadFirst(tried)) {
+                checkSymbols();
+                loaded = true;
+                return;
+            }
+            failure = "libclusterby could not be loaded (" + String.join("; ", tried) + ")";
+        } catch (RuntimeException | LinkageError e) {
+            failure = "libclusterby is unusable: " + e.getMessage();
+        }
+        throw new ClusterbyException.Unavailable(failure);
+    }
+
+    private static boolean loadFirst(List<String> tried) {
+        String path = System.getProperty(PATH_PROPERTY);
+        if (path != null && !path.isBlank()) {
+            if (tryLoad(() -> System.load(Path.of(path).toAbsolutePath().toString()), "-D" + PATH_PROPERTY + "=" + path, tried)) return true;
+        }
+        String resource = bundledResource();
+        if (resource == null) {
+            tried.add("no bundled build for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+        } else if (NativeLibrary.class.getResource(resource) == null) {
+            tried.add("no bundled " + resource + " (built without cmake/gcc or with -Dnative.skip)");
+        } else if (tryLoad(() -> System.load(extract(resource).toString()), "bundled " + resource, tried)) {
+            return true;
+        }
+        return tryLoad(() -> System.loadLibrary("clusterby"), "java.library.path", tried);
+    }
+
+    private static boolean tryLoad(Runnable load, String what, List<String> tried) {
+        try {
+            load.run();
+            return true;
+        } catch (UnsatisfiedLinkError | SecurityException | ExtractionFailed e) {
+            tried.add(what + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Copies the bundled library to a temporary file, since a library inside a jar cannot be mapped. */
+    private static Path extract(String resource) {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
+            if (in == null) throw new ExtractionFailed("resource disappeared: " + resource);
+            Path file = Files.createTempFile("libclusterby", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new ExtractionFailed("cannot extract " + resource + ": " + e.getMessage());
+        }
+    }
+
+    /** A library with the right name but an older header would crash later; refuse it now. */
+    private static void checkSymbols() {
+        SymbolLookup lookup = SymbolLookup.loaderLookup();
+        List<String> missing = clusterby_h.SYMBOLS.stream().filter(s -> lookup.find(s).isEmpty()).toList();
+        if (!missing.isEmpty()) throw new IllegalStateException("the loaded library lacks " + missing);
+    }
+
+    /** Extraction failures, carried through {@link #tryLoad} like a failed load. */
+    private static final class ExtractionFailed extends RuntimeException {
+        ExtractionFailed(String message) {
+            super(message);
+        }
+    }
+}

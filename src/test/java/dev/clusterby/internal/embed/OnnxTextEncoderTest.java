@@ -1,0 +1,282 @@
+package dev.clusterby.internal.embed;
+
+import dev.clusterby.Clustering;
+import dev.clusterby.embed.Encoder;
+
+import dev.clusterby.ClusterbyException;
+import dev.clusterby.compute.FloatMatrix;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Real models from the model jars; MiniLM for most checks because it is the fastest. */
+class OnnxTextEncoderTest {
+    private static final String SENTENCE = "Clustering groups similar documents together without labels.";
+    private static Encoder minilm;
+
+    @BeforeAll
+    static void open() {
+        minilm = Encoders.open("minilm");
+    }
+
+    @AfterAll
+    static void close() {
+        minilm.close();
+    }
+
+    private static float[] encode(Encoder encoder, List<String> texts) {
+        try (Arena arena = Arena.ofConfined()) {
+            FloatMatrix out = new FloatMatrix(arena.allocate((long) texts.size() * encoder.dimension() * Float.BYTES),
+                    texts.size(), encoder.dimension());
+            encoder.encodeTexts(texts, out, Encoder.ProgressListener.NONE);
+            return out.toArray();
+        }
+    }
+
+    private static double cosine(float[] a, int rowA, float[] b, int rowB, int dim) {
+        double dot = 0;
+        for (int d = 0; d < dim; d++) dot += (double) a[rowA * dim + d] * b[rowB * dim + d];
+        return dot; // rows are unit vectors
+    }
+
+    /** Largest absolute difference against langchain4j's own in-process encoder on the same ONNX file. */
+    private static void assertMatchesReference(Encoder ours, EmbeddingModel reference) {
+        float[] expected = reference.embed(SENTENCE).content().vector();
+        float[] actual = encode(ours, List.of(SENTENCE));
+        assertEquals(expected.length, actual.length);
+        double worst = 0;
+        for (int d = 0; d < actual.length; d++) worst = Math.max(worst, Math.abs(expected[d] - actual[d]));
+        assertTrue(worst < 1e-4, ours.id() + ": largest difference from the reference is " + worst);
+    }
+
+    @Test
+    void minilmMatchesTheReferenceImplementation() {
+        assertEquals(384, minilm.dimension());
+        assertMatchesReference(minilm, new AllMiniLmL6V2QuantizedEmbeddingModel());
+    }
+
+    @Test
+    void bgeIsTheTextDefaultAndMatchesTheReferenceImplementation() {
+        Encoder bge = Encoders.resolve("auto", Encoder.Modality.TEXT);
+        assertEquals("bge-small", bge.id());
+        assertSame(bge, Encoders.resolve("bge-small-en-v1.5", Encoder.Modality.TEXT), "alias gives the shared instance");
+        assertMatchesReference(bge, new BgeSmallEnV15QuantizedEmbeddingModel());
+        assertRelatedPairIsCloser(bge);
+    }
+
+    private static void assertRelatedPairIsCloser(Encoder encoder) {
+        float[] v = encode(encoder, List.of("A man is eating food.", "A man is eating a piece of bread.",
+                "The stock market fell sharply today."));
+        double related = cosine(v, 0, v, 1, encoder.dimension());
+        double unrelated = cosine(v, 0, v, 2, encoder.dimension());
+        assertTrue(related > unrelated, encoder.id() + ": related " + related + " <= unrelated " + unrelated);
+    }
+
+    @Test
+    void relatedSentencesAreCloserThanUnrelatedOnes() {
+        assertRelatedPairIsCloser(minilm);
+        try (Encoder e5 = Encoders.open("e5-small")) {
+            assertRelatedPairIsCloser(e5);
+            assertNotEquals(minilm.version(), e5.version());
+        }
+    }
+
+    private static List<String> mixedTexts() {
+        Random random = new Random(7);
+        String[] words = {"cluster", "embedding", "vector", "the", "of", "model", "spam", "email", "emoji", "face",
+                "grinning", "market", "bread", "token", "länge", "naïve", "🙂"};
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int length = i % 10 == 0 ? 400 : random.nextInt(i % 3 == 0 ? 60 : 8);
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < length; w++) text.append(words[random.nextInt(words.length)]).append(' ');
+            texts.add(text.toString().strip());
+        }
+        texts.set(5, "");
+        return texts;
+    }
+
+    @Test
+    void lengthSortedParallelEncodingEqualsOneAtATime() {
+        List<String> texts = mixedTexts();
+        List<int[]> calls = new ArrayList<>();
+        float[] all;
+        try (Arena arena = Arena.ofConfined()) {
+            FloatMatrix out = new FloatMatrix(arena.allocate(40L * 384 * Float.BYTES), 40, 384);
+            minilm.encodeTexts(texts, out, (done, total) -> calls.add(new int[] {done, total}));
+            all = out.toArray();
+        }
+        assertArrayEquals(new int[] {40, 40}, calls.getLast());
+        for (int i = 1; i < calls.size(); i++) assertTrue(calls.get(i)[0] > calls.get(i - 1)[0], "progress only grows");
+        for (int i = 0; i < texts.size(); i++) {
+            float[] one = encode(minilm, List.of(texts.get(i)));
+            double norm = 0;
+            for (int d = 0; d < 384; d++) {
+                assertEquals(one[d], all[i * 384 + d], 1e-5, "row " + i + " dim " + d);
+                norm += (double) one[d] * one[d];
+            }
+            assertEquals(1.0, norm, 1e-5, "row " + i + " is unit length");
+        }
+    }
+
+    /**
+     * Several texts per run are faster but not exact: the quantised MatMuls scale each input tensor as a whole, so a
+     * text's vector depends on its batch mates. It stays close, and every row lands in its own place.
+     */
+    @Test
+    void batchedRunsStayCloseAndInOrder() {
+        List<String> texts = mixedTexts();
+        float[] single = encode(minilm, texts);
+        try (OnnxTextEncoder batched = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(16, 2, 1))) {
+            float[] many = encode(batched, texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertTrue(cosine(single, i, many, i, 384) > 0.95, "row " + i + ": " + cosine(single, i, many, i, 384));
+            }
+        }
+    }
+
+    @Test
+    void tokenizerTruncatesAtOurLengthAndDoesNotPad() {
+        try (OnnxTextEncoder encoder = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(1, 1, 1))) {
+            assertEquals(256, encoder.tokenCount("word ".repeat(1000)), "MiniLM's json pins 128; ours is 256");
+            assertEquals(3, encoder.tokenCount("hello"), "[CLS] hello [SEP], no padding");
+            assertEquals(2, encoder.tokenCount(""));
+        }
+    }
+
+    @Test
+    void aMissingTextNamesItsRow() {
+        List<String> texts = new ArrayList<>(List.of("a", "b", "c"));
+        texts.set(2, null);
+        var error = assertThrows(ClusterbyException.InvalidData.class, () -> encode(minilm, texts));
+        assertTrue(error.getMessage().contains("row 2"), error.getMessage());
+    }
+
+    @Test
+    void closeIsIdempotentAndUseAfterCloseIsClear() {
+        OnnxTextEncoder encoder = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(1, 1, 1));
+        encoder.close();
+        encoder.close();
+        var error = assertThrows(IllegalStateException.class, () -> encode(encoder, List.of("x")));
+        assertTrue(error.getMessage().contains("minilm") && error.getMessage().contains("closed"), error.getMessage());
+    }
+
+    @Test
+    void aModelWithTheWrongOutputIsRejectedByName() {
+        byte[] tokenizer = OnnxTextEncoder.readResource(OnnxTextEncoder.MINILM.tokenizerResource());
+        var error = assertThrows(ClusterbyException.BadFile.class, () -> OnnxTextEncoder.load(OnnxTextEncoder.MINILM,
+                OnnxTextEncoder.Tuning.defaults(), TinyOnnx.identity("last_hidden_state"), tokenizer));
+        assertTrue(error.getMessage().contains("all-minilm-l6-v2-q.onnx"), error.getMessage());
+        assertTrue(error.getMessage().contains("last_hidden_state is INT64"), error.getMessage());
+
+        var missing = assertThrows(ClusterbyException.BadFile.class, () -> OnnxTextEncoder.load(OnnxTextEncoder.MINILM,
+                OnnxTextEncoder.Tuning.defaults(), TinyOnnx.identity("logits"), tokenizer));
+        assertTrue(missing.getMessage().contains("no output 'last_hidden_state'"), missing.getMessage());
+    }
+
+    @Test
+    void aDeferredEncoderHasItsVersionBeforeItOpensAndOpensOnFirstUse() {
+        try (OnnxTextEncoder eager = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(1, 1, 1));
+             OnnxTextEncoder deferred = OnnxTextEncoder.deferred(OnnxTextEncoder.MINILM)) {
+            // The cache key needs only the version; a fully cached column must not pay for the session.
+            assertEquals(eager.version(), deferred.version());
+            assertTrue(deferred.toString().contains("not opened yet"), deferred.toString());
+            assertArrayEquals(encode(eager, List.of("a red heart")), encode(deferred, List.of("a red heart")), 1e-6f);
+            assertTrue(deferred.toString().contains("CPU"), deferred.toString());
+        }
+    }
+
+    @Test
+    void aDeferredBadModelFailsOnFirstUseByName() {
+        byte[] tokenizer = OnnxTextEncoder.readResource(OnnxTextEncoder.MINILM.tokenizerResource());
+        OnnxTextEncoder encoder = OnnxTextEncoder.deferred(OnnxTextEncoder.MINILM, OnnxTextEncoder.Tuning.defaults(),
+                TinyOnnx.identity("logits"), tokenizer);
+        try (encoder) {
+            var error = assertThrows(ClusterbyException.BadFile.class, () -> encode(encoder, List.of("x")));
+            assertTrue(error.getMessage().contains("all-minilm-l6-v2-q.onnx") && error.getMessage().contains("no output 'last_hidden_state'"),
+                    error.getMessage());
+            // Still the same clear error on a retry, not a half-open encoder.
+            assertThrows(ClusterbyException.BadFile.class, () -> encode(encoder, List.of("x")));
+        }
+    }
+
+    /** Writes a minimal ONNX protobuf by hand: input_ids and attention_mask INT64 [batch, seq], Identity to one output. */
+    static final class TinyOnnx {
+        static byte[] identity(String outputName) {
+            ByteArrayOutputStream node = new ByteArrayOutputStream();
+            string(node, 1, "input_ids");
+            string(node, 2, outputName);
+            string(node, 4, "Identity");
+            ByteArrayOutputStream graph = new ByteArrayOutputStream();
+            message(graph, 1, node);
+            string(graph, 2, "tiny");
+            message(graph, 11, valueInfo("input_ids"));
+            message(graph, 11, valueInfo("attention_mask"));
+            message(graph, 12, valueInfo(outputName));
+            ByteArrayOutputStream opset = new ByteArrayOutputStream();
+            varint(opset, 2, 13);
+            ByteArrayOutputStream model = new ByteArrayOutputStream();
+            varint(model, 1, 8);
+            message(model, 7, graph);
+            message(model, 8, opset);
+            return model.toByteArray();
+        }
+
+        private static ByteArrayOutputStream valueInfo(String name) {
+            ByteArrayOutputStream shape = new ByteArrayOutputStream();
+            for (String dim : List.of("batch", "seq")) {
+                ByteArrayOutputStream dimension = new ByteArrayOutputStream();
+                string(dimension, 2, dim);
+                message(shape, 1, dimension);
+            }
+            ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+            varint(tensor, 1, 7); // INT64
+            message(tensor, 2, shape);
+            ByteArrayOutputStream type = new ByteArrayOutputStream();
+            message(type, 1, tensor);
+            ByteArrayOutputStream info = new ByteArrayOutputStream();
+            string(info, 1, name);
+            message(info, 2, type);
+            return info;
+        }
+
+        private static void raw(ByteArrayOutputStream out, long value) {
+            while ((value & ~0x7FL) != 0) {
+                out.write((int) ((value & 0x7F) | 0x80));
+                value >>>= 7;
+            }
+            out.write((int) value);
+        }
+
+        private static void varint(ByteArrayOutputStream out, int field, long value) {
+            raw(out, (long) field << 3);
+            raw(out, value);
+        }
+
+        private static void bytes(ByteArrayOutputStream out, int field, byte[] value) {
+            raw(out, ((long) field << 3) | 2);
+            raw(out, value.length);
+            out.writeBytes(value);
+        }
+
+        private static void string(ByteArrayOutputStream out, int field, String value) {
+            bytes(out, field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static void message(ByteArrayOutputStream out, int field, ByteArrayOutputStream value) {
+            bytes(out, field, value.toByteArray());
+        }
+    }
+}
