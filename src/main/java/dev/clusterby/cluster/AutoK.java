@@ -113,6 +113,12 @@ record AutoK(int kMin, int kMax) {
         return new int[] {0, params.getInt("k-min", DEFAULT_MIN), params.getInt("k-max", 0)};
     }
 
+    /** A fixed k for the convenience constructors: at least 1 (0, which means auto, only through the full one). */
+    static int fixed(int k) {
+        if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+        return k;
+    }
+
     /** Writes k (or {@code auto} with its range) into a params map, as {@link #read} takes it back. */
     static void write(Map<String, Object> out, int k, int kMin, int kMax) {
         if (k == 0) {

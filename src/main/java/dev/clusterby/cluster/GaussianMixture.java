@@ -116,9 +116,9 @@ public final class GaussianMixture implements Clusterer<GaussianMixture.Model> {
             if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
         }
 
-        /** A fixed k with these settings. */
+        /** A fixed k (at least 1) with these settings. */
         public Options(int k, Covariance covariance, double regCovar, double tol, int maxIter, int nInit, long seed) {
-            this(k, covariance, regCovar, tol, maxIter, nInit, seed, AutoK.DEFAULT_MIN, 0);
+            this(AutoK.fixed(k), covariance, regCovar, tol, maxIter, nInit, seed, AutoK.DEFAULT_MIN, 0);
         }
 
         /** scikit-learn's defaults: full covariance, reg-covar 1e-6, tol 1e-3, 100 iterations, one run; seed 42. */

@@ -58,9 +58,9 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             AutoK.checkSilhouette(k, kMin, silhouetteSample);
         }
 
-        /** A fixed k with these settings. */
+        /** A fixed k (at least 1) with these settings. */
         public Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical) {
-            this(k, maxIter, tol, seed, nInit, spherical, AutoK.DEFAULT_MIN, 0, Silhouette.DEFAULT_SAMPLE);
+            this(AutoK.fixed(k), maxIter, tol, seed, nInit, spherical, AutoK.DEFAULT_MIN, 0, Silhouette.DEFAULT_SAMPLE);
         }
 
         /** The defaults with k clusters: 300 iterations, tol 1e-4, seed 42, 3 seedings, Euclidean. */

@@ -69,10 +69,10 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
             AutoK.checkSilhouette(k, kMin, silhouetteSample);
         }
 
-        /** A fixed k with these settings. */
+        /** A fixed k (at least 1) with these settings. */
         public Options(int k, int batchSize, int maxIter, double tol, int maxNoImprovement, int nInit, long seed,
                        double reassignmentRatio) {
-            this(k, batchSize, maxIter, tol, maxNoImprovement, nInit, seed, reassignmentRatio, AutoK.DEFAULT_MIN, 0,
+            this(AutoK.fixed(k), batchSize, maxIter, tol, maxNoImprovement, nInit, seed, reassignmentRatio, AutoK.DEFAULT_MIN, 0,
                     Silhouette.DEFAULT_SAMPLE);
         }
 
