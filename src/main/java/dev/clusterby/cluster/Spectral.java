@@ -194,6 +194,7 @@ public final class Spectral implements Clusterer<Spectral.Model> {
         return fit(data, options, backend);
     }
 
+    /** Builds the affinity graph, embeds it in the top-k eigenvectors and runs k-means there. */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
         int n = data.rows(), k = options.k;
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
