@@ -7,11 +7,13 @@ import java.util.stream.IntStream;
 /**
  * Rows grouped by cluster: the result of {@link DataPanel#clusterBy}. It is a {@link SliceBy}, so per-cluster
  * aggregates work as in a group-by; it also keeps the fitted model and how the embedding was obtained.
+ *
+ * @param <M> the fitted model type ({@code KMeans.Model} for {@code clusterBy("text")})
  */
-public final class ClusterBy extends SliceBy {
-    private final ClusterResult result;
+public final class ClusterBy<M extends Clusterer.Fitted> extends SliceBy {
+    private final ClusterResult<M> result;
 
-    ClusterBy(DataPanel panel, ClusterResult result) {
+    ClusterBy(DataPanel panel, ClusterResult<M> result) {
         super(panel, result.labels().toIntArray(-1), result.k());
         this.result = result;
     }
@@ -25,11 +27,12 @@ public final class ClusterBy extends SliceBy {
     }
 
     /** The fitted model, labels, embedding statistics and timing. */
-    public ClusterResult result() {
+    public ClusterResult<M> result() {
         return result;
     }
 
-    public Clusterer.Fitted model() {
+    /** The fitted model, of the method's own type: {@code dp.clusterBy("text").model().centroids()}. */
+    public M model() {
         return result.model();
     }
 

@@ -6,7 +6,7 @@ import dev.clusterby.cluster.Clusterer;
  * What a clustering produced.
  *
  * @param labels           one label per row (named {@code cluster}), -1 for rows that could not be embedded
- * @param model            the fitted clusterer
+ * @param model            the fitted model, of the method's own type ({@code KMeans.Model} has centroids and inertia)
  * @param method           the method's name
  * @param encoder          the encoder id, or {@code none} for tensor and numeric columns
  * @param embeddingColumn  the hidden column name of the embedding, such as {@code bge-small(text)}
@@ -16,17 +16,19 @@ import dev.clusterby.cluster.Clusterer;
  * @param fitSeconds       wall time of the fit alone
  * @param instructionReport what an instruction did (method, chosen phrases or dimensions), or null without one
  * @param errors           why each row labelled -1 could not be embedded (such as an image that cannot be decoded), by row
+ * @param <M> the fitted model type
  */
-public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder,
+public record ClusterResult<M extends Clusterer.Fitted>(IntColumn labels, M model, String method, String encoder,
                             String embeddingColumn, int embeddedComputed, int embeddedCached, String backend,
                             double fitSeconds, InstructionReport instructionReport, java.util.SortedMap<Integer, String> errors) {
 
+    /** Keeps an unmodifiable, sorted copy of the errors (none when null). */
     public ClusterResult {
         errors = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(errors == null ? java.util.Map.of() : errors));
     }
 
     /** Every row embedded. */
-    public ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder, String embeddingColumn,
+    public ClusterResult(IntColumn labels, M model, String method, String encoder, String embeddingColumn,
                          int embeddedComputed, int embeddedCached, String backend, double fitSeconds,
                          InstructionReport instructionReport) {
         this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds,
@@ -34,7 +36,7 @@ public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String met
     }
 
     /** A result of a clustering without an instruction, every row embedded. */
-    public ClusterResult(IntColumn labels, Clusterer.Fitted model, String method, String encoder, String embeddingColumn,
+    public ClusterResult(IntColumn labels, M model, String method, String encoder, String embeddingColumn,
                          int embeddedComputed, int embeddedCached, String backend, double fitSeconds) {
         this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds, null);
     }
@@ -46,6 +48,7 @@ public record ClusterResult(IntColumn labels, Clusterer.Fitted model, String met
         return StringColumn.of("cluster_error", values);
     }
 
+    /** The number of clusters found. */
     public int k() {
         return model.k();
     }

@@ -1,9 +1,10 @@
 package dev.clusterby;
 
-import dev.clusterby.cluster.Clusterers;
-
+import dev.clusterby.cluster.ClusterOptions;
 import dev.clusterby.cluster.Clusterer;
+import dev.clusterby.cluster.KMeans;
 import dev.clusterby.embed.Encoder;
+import dev.clusterby.internal.cluster.Clusterers;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,19 +14,40 @@ import java.util.Map;
  * Everything a clustering call can be told, with defaults: method {@code kmeans}, encoder {@code auto}, backend
  * {@code auto}, the default cache folder. Immutable; the {@code with…} methods return changed copies.
  *
- * @param method    a registered method name (see {@code Clusterers.names()}); ignored when {@code clusterer} is set
+ * <p>The method comes one of three ways: typed {@link ClusterOptions} ({@link #withOptions}, such as
+ * {@code KMeans.Options}), a method name with a string map ({@link #withMethod}, {@link #withParams}: the CLI's
+ * way, read into the same options records), or a clusterer object ({@link #withClusterer}). The type parameter is
+ * the fitted model's type, so {@code Clustering.fit(column, spec).model()} needs no cast: {@link #defaults()} gives
+ * {@code KMeans.Model}, typed options and clusterers give theirs, and a name or map gives {@code Clusterer.Fitted}.
+ *
+ * @param method    a registered method name (see {@code Clustering.methods()}); the options' or clusterer's when set
+ * @param options   typed options, or null
  * @param clusterer a user's own clusterer object, or null
  * @param encoder   an encoder name, or {@code auto} for the column's modality
- * @param params    the method's options, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol}
+ * @param params    the method's options as a map, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol};
+ *                  with typed options, their {@code toParams()}
  * @param backend   a compute backend name, or {@code auto}
  * @param cacheDir  the embedding cache folder, or null for the default
  * @param progress  told how many rows are embedded, batch by batch
  * @param instruction what to group by, in words (see {@link Instruction}), or null to cluster the plain embedding
+ * @param <M> the fitted model type
  */
-public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
-                          Path cacheDir, Encoder.ProgressListener progress, Instruction instruction) {
+public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOptions<? extends M> options,
+                                                      Clusterer<? extends M> clusterer, String encoder,
+                                                      Map<String, Object> params, String backend, Path cacheDir,
+                                                      Encoder.ProgressListener progress, Instruction instruction) {
 
+    /** Validates and normalises: typed options and a clusterer name the method, and options fill the params. */
     public ClusterSpec {
+        if (options != null && clusterer != null) {
+            throw new ClusterbyException.BadOption("options", "give either options or a clusterer, not both");
+        }
+        if (options != null) {
+            method = options.method();
+            params = options.toParams();
+        } else if (clusterer != null) {
+            method = clusterer.name();
+        }
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
         if (encoder == null || encoder.isBlank()) throw new ClusterbyException.BadOption("encoder", "must not be blank");
         params = Map.copyOf(params == null ? Map.of() : params);
@@ -34,47 +56,77 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
         if (instruction != null) instruction.effectiveMethod();
     }
 
-    public static ClusterSpec defaults() {
-        return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null, null);
+    /** k-means with its defaults (k = 8), encoder and backend {@code auto}. */
+    public static ClusterSpec<KMeans.Model> defaults() {
+        return new ClusterSpec<>("kmeans", null, null, "auto", Map.of(), "auto", null, null, null);
     }
 
-    public ClusterSpec withMethod(String newMethod) {
-        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress, instruction);
+    /** Another method by name, configured by the map ({@link #withParams}); typed options are dropped with their method. */
+    public ClusterSpec<Clusterer.Fitted> withMethod(String newMethod) {
+        Map<String, Object> kept = options != null ? Map.of() : params;
+        return new ClusterSpec<>(newMethod, null, null, encoder, kept, backend, cacheDir, progress, instruction);
     }
 
-    public ClusterSpec withClusterer(Clusterer custom) {
-        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress, instruction);
+    /** Typed, validated options; the result's model has their type. */
+    public <N extends Clusterer.Fitted> ClusterSpec<N> withOptions(ClusterOptions<N> newOptions) {
+        java.util.Objects.requireNonNull(newOptions, "options");
+        return new ClusterSpec<>(newOptions.method(), newOptions, null, encoder, Map.of(), backend, cacheDir, progress, instruction);
     }
 
-    public ClusterSpec withEncoder(String newEncoder) {
-        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress, instruction);
+    /** A user's own clusterer object, used as it is (params are not read); the result's model has its type. */
+    public <N extends Clusterer.Fitted> ClusterSpec<N> withClusterer(Clusterer<N> custom) {
+        return new ClusterSpec<>(custom.name(), null, custom, encoder, params, backend, cacheDir, progress, instruction);
     }
 
-    public ClusterSpec withParams(Map<String, ?> newParams) {
-        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, instruction);
+    /** The same spec with another encoder. */
+    public ClusterSpec<M> withEncoder(String newEncoder) {
+        return new ClusterSpec<>(method, options, clusterer, newEncoder, params, backend, cacheDir, progress, instruction);
     }
 
-    /** Adds or replaces one parameter. */
-    public ClusterSpec withParam(String key, Object value) {
+    /**
+     * The method's options as a kebab-case map, read when the clustering runs by the method's
+     * {@code Options.fromParams}. Replaces typed options (the map is the whole configuration).
+     */
+    public ClusterSpec<Clusterer.Fitted> withParams(Map<String, ?> newParams) {
+        return new ClusterSpec<>(method, null, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, instruction);
+    }
+
+    /** Adds or replaces one parameter; with typed options, on top of their {@code toParams()}. */
+    public ClusterSpec<Clusterer.Fitted> withParam(String key, Object value) {
         Map<String, Object> merged = new LinkedHashMap<>(params);
         merged.put(key, value);
         return withParams(merged);
     }
 
-    public ClusterSpec withBackend(String newBackend) {
-        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress, instruction);
+    /** The same spec with another compute backend name ({@code auto} for the best available). */
+    public ClusterSpec<M> withBackend(String newBackend) {
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, newBackend, cacheDir, progress, instruction);
     }
 
-    public ClusterSpec withCacheDir(Path dir) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress, instruction);
+    /** The same spec with another embedding cache folder. */
+    public ClusterSpec<M> withCacheDir(Path dir) {
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, dir, progress, instruction);
     }
 
-    public ClusterSpec withProgress(Encoder.ProgressListener listener) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener, instruction);
+    /** The same spec with another embedding progress listener. */
+    public ClusterSpec<M> withProgress(Encoder.ProgressListener listener) {
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, cacheDir, listener, instruction);
     }
 
     /** Steers the clustering by an instruction; null clusters the plain embedding. Fails if its parts do not fit together. */
-    public ClusterSpec withInstruction(Instruction newInstruction) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, progress, newInstruction);
+    public ClusterSpec<M> withInstruction(Instruction newInstruction) {
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, cacheDir, progress, newInstruction);
+    }
+
+    /**
+     * The clusterer this spec runs: the object, the options' clusterer, or the registered method read from params.
+     * The map path is unchecked by construction: a name or map gives {@code ClusterSpec<Clusterer.Fitted>}, and
+     * {@link #defaults()} names {@code kmeans}, a built-in that the registry never lets a provider replace.
+     */
+    @SuppressWarnings("unchecked")
+    Clusterer<? extends M> resolve() {
+        if (clusterer != null) return clusterer;
+        if (options != null) return options.clusterer();
+        return (Clusterer<? extends M>) Clusterers.create(method, params);
     }
 }

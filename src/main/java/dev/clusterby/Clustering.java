@@ -1,7 +1,8 @@
 package dev.clusterby;
 
+import dev.clusterby.cluster.ClusterOptions;
 import dev.clusterby.cluster.Clusterer;
-import dev.clusterby.cluster.Clusterers;
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
@@ -37,18 +38,23 @@ public final class Clustering {
         return fit(column, ClusterSpec.defaults().withMethod(method).withEncoder(encoder).withParams(params)).labels();
     }
 
-    /** Labels, the fitted clusterer and how the embedding was obtained. */
-    public static ClusterResult fit(Column column, ClusterSpec spec) {
+    /** Labels, the fitted model (of the spec's model type) and how the embedding was obtained. */
+    public static <M extends Clusterer.Fitted> ClusterResult<M> fit(Column column, ClusterSpec<M> spec) {
         return run(null, column, spec);
     }
 
-    static ClusterBy clusterBy(DataPanel panel, String columnName, ClusterSpec spec) {
+    /** {@link #fit(Column, ClusterSpec)} with typed options and the other defaults: {@code fit(col, KMeans.Options.of(5)).model().centroids()}. */
+    public static <M extends Clusterer.Fitted> ClusterResult<M> fit(Column column, ClusterOptions<M> options) {
+        return fit(column, ClusterSpec.defaults().withOptions(options));
+    }
+
+    static <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(DataPanel panel, String columnName, ClusterSpec<M> spec) {
         Column column = panel.column(columnName);
-        return new ClusterBy(panel, run(panel, column, spec));
+        return new ClusterBy<>(panel, run(panel, column, spec));
     }
 
     /** k larger than the rows fails before any embedding work is spent. */
-    private static void checkKBeforeEmbedding(ClusterSpec spec, int rows) {
+    private static void checkKBeforeEmbedding(ClusterSpec<?> spec, int rows) {
         Object k = spec.params().get("k");
         if (k == null) return;
         try {
@@ -67,8 +73,8 @@ public final class Clustering {
         return good;
     }
 
-    private static ClusterResult run(DataPanel panel, Column column, ClusterSpec spec) {
-        Clusterer clusterer = spec.clusterer() != null ? spec.clusterer() : Clusterers.create(spec.method(), spec.params());
+    private static <M extends Clusterer.Fitted> ClusterResult<M> run(DataPanel panel, Column column, ClusterSpec<M> spec) {
+        Clusterer<? extends M> clusterer = spec.resolve();
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
         if (spec.instruction() != null) Instructions.check(column, spec.instruction());
@@ -93,7 +99,7 @@ public final class Clustering {
                     }
                 }
                 long start = System.nanoTime();
-                Clusterer.Fitted model = clusterer.fit(data, backend);
+                M model = clusterer.fit(data, backend);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 int[] labels = model.labels();
                 if (labels.length != rows) {
@@ -106,7 +112,7 @@ public final class Clustering {
                     for (int i = 0; i < good.length; i++) all[good[i]] = labels[i];
                     labels = all;
                 }
-                return new ClusterResult(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
+                return new ClusterResult<>(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
                         embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
                         report, embedding.errors());
             } finally {

@@ -1,5 +1,8 @@
 package dev.clusterby;
 
+import dev.clusterby.cluster.ClusterOptions;
+import dev.clusterby.cluster.Clusterer;
+import dev.clusterby.cluster.KMeans;
 import dev.clusterby.internal.io.PanelReaders;
 import dev.clusterby.internal.io.PanelWriters;
 
@@ -255,29 +258,38 @@ public final class DataPanel implements AutoCloseable {
         return GroupBy.of(this, column(name));
     }
 
-    /** Clusters rows by a column with the automatic encoder and k-means. */
-    public ClusterBy clusterBy(String column) {
+    /** Clusters rows by a column with the automatic encoder and k-means (k = 8); the model has centroids and inertia. */
+    public ClusterBy<KMeans.Model> clusterBy(String column) {
         return clusterBy(column, ClusterSpec.defaults());
     }
 
-    public ClusterBy clusterBy(String column, String method, Map<String, ?> params) {
+    /** Clusters rows by a column with typed, validated options: {@code clusterBy("text", KMeans.Options.of(5))}. */
+    public <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(String column, ClusterOptions<M> options) {
+        return clusterBy(column, ClusterSpec.defaults().withOptions(options));
+    }
+
+    /** Clusters rows by a column with a method by name and its options as a kebab-case map (the CLI's way). */
+    public ClusterBy<Clusterer.Fitted> clusterBy(String column, String method, Map<String, ?> params) {
         return clusterBy(column, ClusterSpec.defaults().withMethod(method).withParams(params));
     }
 
-    public ClusterBy clusterBy(String column, String method, String encoder, Map<String, ?> params) {
+    /** As {@link #clusterBy(String, String, Map)}, with an encoder by name. */
+    public ClusterBy<Clusterer.Fitted> clusterBy(String column, String method, String encoder, Map<String, ?> params) {
         return clusterBy(column, ClusterSpec.defaults().withMethod(method).withEncoder(encoder).withParams(params));
     }
 
     /** Clusters rows by a column, steered by what the instruction says to group by (automatic encoder, k-means). */
-    public ClusterBy clusterBy(String column, Instruction instruction) {
+    public ClusterBy<KMeans.Model> clusterBy(String column, Instruction instruction) {
         return clusterBy(column, ClusterSpec.defaults().withInstruction(instruction));
     }
 
-    public ClusterBy clusterBy(String column, String method, Instruction instruction, Map<String, ?> params) {
+    /** As {@link #clusterBy(String, String, Map)}, steered by an instruction. */
+    public ClusterBy<Clusterer.Fitted> clusterBy(String column, String method, Instruction instruction, Map<String, ?> params) {
         return clusterBy(column, ClusterSpec.defaults().withMethod(method).withParams(params).withInstruction(instruction));
     }
 
-    public ClusterBy clusterBy(String column, ClusterSpec spec) {
+    /** Clusters rows by a column as the spec says; the model has the spec's model type. */
+    public <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(String column, ClusterSpec<M> spec) {
         checkOpen();
         return Clustering.clusterBy(this, column, spec);
     }

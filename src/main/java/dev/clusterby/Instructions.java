@@ -37,7 +37,7 @@ final class Instructions {
     }
 
     /** The steered view of {@code embedding}, in {@code arena}; null when the instruction only crops. */
-    static Applied apply(Column column, FloatMatrix embedding, ClusterSpec spec, ComputeBackend backend, Arena arena) {
+    static Applied apply(Column column, FloatMatrix embedding, ClusterSpec<?> spec, ComputeBackend backend, Arena arena) {
         Instruction instruction = spec.instruction();
         InstructMethod method = instruction.effectiveMethod().orElse(null);
         if (method == null) return null;

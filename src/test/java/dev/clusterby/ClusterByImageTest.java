@@ -1,6 +1,7 @@
 package dev.clusterby;
 
 
+import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.compute.FloatMatrix;
 import dev.clusterby.embed.Encoder;
 import dev.clusterby.internal.embed.Encoders;
@@ -58,14 +59,14 @@ class ClusterByImageTest {
         return image;
     }
 
-    static ClusterSpec clip(int k) {
+    static ClusterSpec<Clusterer.Fitted> clip(int k) {
         return ClusterSpec.defaults().withEncoder("clip:" + clipDir).withParams(Map.of("k", k, "seed", 3)).withCacheDir(cache);
     }
 
     @Test
     void corruptImagesGetNoClusterAndTheRunGoesOn() {
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            ClusterBy<?> cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             int[] labels = cb.labels().toIntArray(-2);
             StringColumn paths = panel.stringColumn("path");
             Set<Integer> bad = cb.errors().keySet();
@@ -93,14 +94,14 @@ class ClusterByImageTest {
             assertEquals(panel.size() - 2, cb.result().embeddedComputed());
 
             // Again on the same panel: the hidden column serves it, and the errors are still told.
-            ClusterBy again = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            ClusterBy<?> again = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertEquals(0, again.result().embeddedComputed());
             assertEquals(bad, again.errors().keySet());
             assertArrayEquals(labels, again.labels().toIntArray(-2));
         }
         // A fresh panel: the disk cache serves it (failed rows are NaN there), errors found again.
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            ClusterBy<?> cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertEquals(0, cb.result().embeddedComputed());
             assertEquals(panel.size(), cb.result().embeddedCached());
             assertEquals(2, cb.errors().size());
@@ -113,8 +114,8 @@ class ClusterByImageTest {
         try (DataPanel panel = DataPanel.read(folder)) {
             // Without a crop the grey right half weighs in; with the left half only, vectors are the pure colours.
             Path own = tmp.resolve("cache-crops");
-            ClusterBy whole = panel.clusterBy("image", clip(3).withCacheDir(own));
-            ClusterBy left = panel.clusterBy("image", clip(3).withCacheDir(own).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            ClusterBy<?> whole = panel.clusterBy("image", clip(3).withCacheDir(own));
+            ClusterBy<?> left = panel.clusterBy("image", clip(3).withCacheDir(own).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             assertNotEquals(whole.embeddingColumn(), left.embeddingColumn());
             assertEquals(panel.size() - 2, left.result().embeddedComputed(), "a crop is a new key, not a cache hit");
             TensorColumn wholeVectors = panel.tensorColumn(whole.embeddingColumn());
@@ -123,12 +124,12 @@ class ClusterByImageTest {
             assertFalse(Arrays.equals(wholeVectors.get(row), leftVectors.get(row)));
 
             // Pixels: the first 10×10 of every image is inside the left half.
-            ClusterBy pixels = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.pixels(0, 0, 10, 10))));
+            ClusterBy<?> pixels = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.pixels(0, 0, 10, 10))));
             assertEquals(2, pixels.errors().size());
         }
     }
 
-    private static int firstGood(ClusterBy cb) {
+    private static int firstGood(ClusterBy<?> cb) {
         int[] labels = cb.labels().toIntArray(-1);
         for (int i = 0; i < labels.length; i++) if (labels[i] >= 0) return i;
         throw new AssertionError("no good row");
@@ -146,7 +147,7 @@ class ClusterByImageTest {
     @Test
     void aTemplateThroughTheTextTowerFindsItsCluster() {
         try (DataPanel panel = DataPanel.read(folder)) {
-            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
+            ClusterBy<?> cb = panel.clusterBy("image", clip(3).withInstruction(Instruction.crop(Crop.fractions(0, 0, 0.5, 1))));
             Encoder text = Encoders.clip(clipDir).textEncoderForInstructions();
             TensorColumn vectors = panel.tensorColumn(cb.embeddingColumn());
             StringColumn truth = panel.stringColumn("label");
@@ -180,7 +181,7 @@ class ClusterByImageTest {
             // Subspace of the three colour prompts, on the left halves: the clusters are the colours.
             Instruction byColour = Instruction.template("a photo of a {} thing", "red", "green", "blue")
                     .withCrop(Crop.fractions(0, 0, 0.5, 1));
-            ClusterBy cb = panel.clusterBy("image", clip(3).withInstruction(byColour));
+            ClusterBy<?> cb = panel.clusterBy("image", clip(3).withInstruction(byColour));
             assertEquals("subspace", cb.result().instructionReport().method().name().toLowerCase());
             assertTrue(cb.result().instructionReport().width() >= 2, cb.result().instructionReport().summary());
             assertSameGroups(truth, cb.labels().toIntArray(-1));
@@ -188,7 +189,7 @@ class ClusterByImageTest {
 
             // A mask of the 3 dimensions the text "red" leans on most.
             Instruction mask = Instruction.text("red").withMethod("mask").withTopK(3).withCrop(Crop.fractions(0, 0, 0.5, 1));
-            ClusterBy masked = panel.clusterBy("image", clip(3).withInstruction(mask));
+            ClusterBy<?> masked = panel.clusterBy("image", clip(3).withInstruction(mask));
             assertEquals(3, masked.result().instructionReport().dims().size());
             assertSameGroups(truth, masked.labels().toIntArray(-1));
         }

@@ -1,5 +1,6 @@
 package dev.clusterby;
 
+import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.Metrics;
 import dev.clusterby.internal.embed.EncoderStats;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class ClusterByTextTest {
         }
     }
 
-    private static ClusterSpec minilm(Path cache, int k) {
+    private static ClusterSpec<Clusterer.Fitted> minilm(Path cache, int k) {
         return ClusterSpec.defaults().withEncoder("minilm").withParams(Map.of("k", k, "seed", 7)).withCacheDir(cache);
     }
 
@@ -39,7 +40,7 @@ class ClusterByTextTest {
         Path cache = folder.resolve("cache-quality");
         try (DataPanel panel = DataPanel.read(reuters)) {
             assertEquals(70, panel.size());
-            ClusterBy cb = panel.clusterBy("text", minilm(cache, 2));
+            ClusterBy<?> cb = panel.clusterBy("text", minilm(cache, 2));
             int[] truth = panel.groupBy("topic").labels().toIntArray(-1);
             int[] labels = cb.result().labels().toIntArray(-1);
             double ari = Metrics.adjustedRandIndex(truth, labels);
@@ -64,23 +65,23 @@ class ClusterByTextTest {
     void secondClusteringReusesTheHiddenColumnWithZeroEncoderCalls() {
         Path cache = folder.resolve("cache-reuse");
         try (DataPanel panel = DataPanel.read(reuters)) {
-            ClusterBy first = panel.clusterBy("text", minilm(cache, 2));
+            ClusterBy<?> first = panel.clusterBy("text", minilm(cache, 2));
             assertEquals(70, first.result().embeddedComputed());
             long before = EncoderStats.rowsEncoded();
-            ClusterBy again = panel.clusterBy("text", minilm(cache, 5));
+            ClusterBy<?> again = panel.clusterBy("text", minilm(cache, 5));
             assertEquals(before, EncoderStats.rowsEncoded(), "no row may be re-encoded");
             assertEquals(0, again.result().embeddedComputed());
             assertEquals(70, again.result().embeddedCached());
             assertEquals(5, again.groupCount());
             // A slice of the panel carries its rows' embeddings along.
             DataPanel slice = panel.head(30);
-            ClusterBy sliced = slice.clusterBy("text", minilm(cache, 3));
+            ClusterBy<?> sliced = slice.clusterBy("text", minilm(cache, 3));
             assertEquals(before, EncoderStats.rowsEncoded());
             assertEquals(30, sliced.result().embeddedCached());
             slice.close();
             // The same data in a fresh panel (as a new process would see it) comes from the disk cache.
             try (DataPanel fresh = DataPanel.read(reuters)) {
-                ClusterBy fromDisk = fresh.clusterBy("text", minilm(cache, 2));
+                ClusterBy<?> fromDisk = fresh.clusterBy("text", minilm(cache, 2));
                 assertEquals(before, EncoderStats.rowsEncoded());
                 assertEquals(0, fromDisk.result().embeddedComputed());
                 assertArrayEquals(first.result().labels().toIntArray(-1), fromDisk.result().labels().toIntArray(-1));
@@ -98,7 +99,7 @@ class ClusterByTextTest {
             edited[3] = "An entirely different sentence about the weather.";
             DataPanel changed = panel.withColumn(StringColumn.of("text", edited));
             long before = EncoderStats.rowsEncoded();
-            ClusterBy cb = changed.clusterBy("text", minilm(cache, 2));
+            ClusterBy<?> cb = changed.clusterBy("text", minilm(cache, 2));
             assertEquals(70, cb.result().embeddedComputed());
             assertEquals(before + 70, EncoderStats.rowsEncoded());
             // The original panel still serves its own, still-valid cache.
@@ -111,7 +112,7 @@ class ClusterByTextTest {
     void aCorruptCacheFileIsDetectedAndRecomputed() throws IOException {
         Path cache = folder.resolve("cache-corrupt");
         try (DataPanel panel = DataPanel.read(reuters)) {
-            ClusterBy original = panel.clusterBy("text", minilm(cache, 2));
+            ClusterBy<?> original = panel.clusterBy("text", minilm(cache, 2));
             List<Path> files;
             try (Stream<Path> list = Files.list(cache)) {
                 files = list.filter(p -> p.toString().endsWith(".emb")).toList();
@@ -122,7 +123,7 @@ class ClusterByTextTest {
             Files.write(files.get(0), bytes);
             try (DataPanel fresh = DataPanel.read(reuters)) {
                 long before = EncoderStats.rowsEncoded();
-                ClusterBy recomputed = fresh.clusterBy("text", minilm(cache, 2));
+                ClusterBy<?> recomputed = fresh.clusterBy("text", minilm(cache, 2));
                 assertEquals(70, recomputed.result().embeddedComputed(), "the corrupt file must not be served");
                 assertEquals(before + 70, EncoderStats.rowsEncoded());
                 assertArrayEquals(original.result().labels().toIntArray(-1), recomputed.result().labels().toIntArray(-1));
@@ -137,7 +138,7 @@ class ClusterByTextTest {
             IntColumn labels = Clustering.cluster(panel.column("title"), "kmeans", "minilm",
                     Map.of("k", 3, "seed", 1));
             assertEquals(70, labels.size());
-            ClusterResult result = Clustering.fit(panel.column("text"), minilm(cache, 2));
+            ClusterResult<?> result = Clustering.fit(panel.column("text"), minilm(cache, 2));
             assertEquals(2, result.model().k());
             assertEquals("kmeans", result.method());
         }
@@ -167,7 +168,7 @@ class ClusterByTextTest {
         float[][] rows = new float[40][];
         for (int i = 0; i < 40; i++) rows[i] = new float[]{i % 2 == 0 ? 10f + i * 0.01f : -10f - i * 0.01f, 1f};
         try (DataPanel panel = DataPanel.of(TensorColumn.of("v", rows))) {
-            ClusterBy cb = panel.clusterBy("v", "kmeans", Map.of("k", 2));
+            ClusterBy<?> cb = panel.clusterBy("v", "kmeans", Map.of("k", 2));
             int[] labels = cb.result().labels().toIntArray(-1);
             for (int i = 2; i < 40; i++) assertEquals(labels[i % 2], labels[i]);
             assertEquals(0, cb.result().embeddedComputed());

@@ -28,7 +28,7 @@ class FashionMnistImageQualityTest {
         assertTrue(Files.isRegularFile(images) && Files.isRegularFile(labels),
                 "Fashion-MNIST is missing from " + DATA.toAbsolutePath() + "; run scripts/fetch-data.sh");
         try (DataPanel panel = Idx.readImagesWithLabels(images, labels)) {
-            ClusterBy cb = panel.clusterBy("image", ClusterSpec.defaults().withCacheDir(cache)
+            ClusterBy<?> cb = panel.clusterBy("image", ClusterSpec.defaults().withCacheDir(cache)
                     .withParams(Map.of("k", 10, "seed", 42, "n-init", 10)));
             assertEquals("hog-pca", cb.result().encoder());
             assertTrue(cb.errors().isEmpty());

@@ -35,18 +35,12 @@ import static dev.clusterby.internal.compute.Segments.FLOAT;
  * as scipy does (points 0..n−1, merge i creates cluster n+i). Labels are deterministic: clusters are numbered
  * by their lowest point.
  */
-public final class Agglomerative implements Clusterer {
+public final class Agglomerative implements Clusterer<Agglomerative.Model> {
     private final Options options;
 
+    /** A clusterer with these options; the same as {@link Options#clusterer()}. */
     public Agglomerative(Options options) {
-        this.options = options;
-    }
-
-    static Agglomerative fromParams(Params params) {
-        double threshold = params.getDouble("distance-threshold", Double.NaN);
-        int k = params.getInt("k", Double.isNaN(threshold) ? 8 : 0);
-        return new Agglomerative(new Options(k, threshold, Linkage.of(params.getString("linkage", "ward")),
-                params.getLong("max-bytes", Options.defaultMaxBytes())));
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     /** How the distance between two clusters is defined. */
@@ -60,10 +54,12 @@ public final class Agglomerative implements Clusterer {
         /** Smallest pairwise distance. */
         SINGLE;
 
+        /** The map and CLI spelling: {@code ward}, {@code complete}, {@code average}, {@code single}. */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** The linkage of that spelling, any case; an error listing the four otherwise. */
         public static Linkage of(String name) {
             try {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT));
@@ -75,13 +71,19 @@ public final class Agglomerative implements Clusterer {
     }
 
     /**
+     * Validated hierarchical settings; the map path ({@link #fromParams}) reads the same keys in kebab-case. The
+     * method is deterministic, so it has no seed: the map path accepts {@code seed} and ignores it, so that scripts
+     * can pass the same flags to every method.
+     *
      * @param k                 clusters to cut the tree into, at least 1 and at most the rows; 0 when cutting at a distance
      * @param distanceThreshold cut where merges reach this height (scikit-learn's rule: merges of height ≥ it are
      *                          undone), finite and ≥ 0; NaN when cutting at k. Exactly one of k and the threshold is set.
      * @param linkage           ward, complete, average or single
      * @param maxBytes          the most memory the distance matrix may take (ward, complete, average)
      */
-    public record Options(int k, double distanceThreshold, Linkage linkage, long maxBytes) {
+    public record Options(int k, double distanceThreshold, Linkage linkage, long maxBytes)
+            implements ClusterOptions<Model> {
+        /** Validates every setting, naming the map key of the first bad one. */
         public Options {
             boolean byDistance = !Double.isNaN(distanceThreshold);
             if (byDistance && k != 0) {
@@ -105,10 +107,45 @@ public final class Agglomerative implements Clusterer {
             return new Options(0, threshold, Linkage.WARD, defaultMaxBytes());
         }
 
+        /**
+         * Reads the map keys {@code k} or {@code distance-threshold}, {@code linkage}, {@code max-bytes}, and
+         * {@code seed} (ignored: the tree does not depend on it).
+         */
+        public static Options fromParams(Params params) {
+            params.raw("seed");
+            double threshold = params.getDouble("distance-threshold", Double.NaN);
+            int k = params.getInt("k", Double.isNaN(threshold) ? 8 : 0);
+            return new Options(k, threshold, Linkage.of(params.getString("linkage", "ward")),
+                    params.getLong("max-bytes", defaultMaxBytes()));
+        }
+
+        /** {@code hierarchical}. */
+        @Override
+        public String method() {
+            return "hierarchical";
+        }
+
+        @Override
+        public Agglomerative clusterer() {
+            return new Agglomerative(this);
+        }
+
+        @Override
+        public java.util.Map<String, Object> toParams() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            if (Double.isNaN(distanceThreshold)) out.put("k", k);
+            else out.put("distance-threshold", distanceThreshold);
+            out.put("linkage", linkage.id());
+            out.put("max-bytes", maxBytes);
+            return out;
+        }
+
+        /** The same cut with another linkage. */
         public Options withLinkage(Linkage linkage) {
             return new Options(k, distanceThreshold, linkage, maxBytes);
         }
 
+        /** The same settings with another memory cap for the distance matrix. */
         public Options withMaxBytes(long maxBytes) {
             return new Options(k, distanceThreshold, linkage, maxBytes);
         }
@@ -136,13 +173,22 @@ public final class Agglomerative implements Clusterer {
      * or {@link #labelsAtDistance} without refitting.
      */
     public record Model(int[] labels, int k, Linkage linkage, List<Merge> merges) implements Fitted {
+        /** Keeps an unmodifiable copy of the merges. */
         public Model {
             merges = List.copyOf(merges);
         }
 
+        /** 0: building the tree has no iterations. */
         @Override
         public int iterations() {
             return 0;
+        }
+
+        /** The sizes and the cut, never the merges: {@code hierarchical(ward) k=3 n=150 top-height=…}. */
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "hierarchical(%s) k=%d n=%d merges=%d top-height=%.6g", linkage.id(), k,
+                    labels.length, merges.size(), merges.isEmpty() ? 0.0 : merges.get(merges.size() - 1).height());
         }
 
         /** The points. */
@@ -169,7 +215,7 @@ public final class Agglomerative implements Clusterer {
             return clusters;
         }
 
-        /** The linkage matrix as scipy returns it: rows of (a, b, height, size). */
+        /** The dendrogram: the linkage matrix as scipy returns it, rows of (a, b, height, size); a new array. */
         public double[][] linkageMatrix() {
             double[][] z = new double[merges.size()][];
             for (int i = 0; i < z.length; i++) {

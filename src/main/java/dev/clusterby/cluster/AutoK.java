@@ -12,25 +12,38 @@ import java.util.function.ToDoubleFunction;
 /**
  * Choosing k automatically ({@code k=auto}): the range of k searched. Each method supplies its own criterion
  * (BIC for {@code gmm}, silhouette for {@code kmeans}); {@link #search} fits every k of the range and keeps the best.
+ * Package-private: the range lives in each method's {@code Options} ({@code kMin}, {@code kMax}) with {@code k = 0}
+ * meaning auto.
  *
  * @param kMin the smallest k tried, at least 1 (the silhouette needs at least 2)
  * @param kMax the largest k tried, or 0 for the default {@code min(20, n - 1)}. The default range stops early once
  *             {@link #PATIENCE} successive k fail to beat the best score, so it stays cheap when the optimum is small;
  *             an explicit k-max is searched to the end.
  */
-public record AutoK(int kMin, int kMax) {
-    public static final int DEFAULT_MAX = 20;
-    public static final int PATIENCE = 3;
+record AutoK(int kMin, int kMax) {
+    static final int DEFAULT_MIN = 2;
+    static final int DEFAULT_MAX = 20;
+    static final int PATIENCE = 3;
 
-    public AutoK {
+    AutoK {
         if (kMin < 1) throw new ClusterbyException.BadOption("k-min", "must be at least 1, got " + kMin);
         if (kMax != 0 && kMax < kMin) {
             throw new ClusterbyException.BadOption("k-max", "must be at least k-min=" + kMin + ", got " + kMax);
         }
     }
 
-    public static AutoK defaults() {
-        return new AutoK(2, 0);
+    /**
+     * Validates the k settings of an options record: k ≥ 1, or {@code auto} (0) with a valid range; with a fixed k
+     * the range must be left at its defaults, as the map path says ("applies only with k=auto").
+     */
+    static void check(int k, int kMin, int kMax) {
+        if (k == 0) {
+            new AutoK(kMin, kMax);
+        } else {
+            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1 (or auto), got " + k);
+            if (kMin != DEFAULT_MIN) throw new ClusterbyException.BadOption("k-min", "applies only with k=auto");
+            if (kMax != 0) throw new ClusterbyException.BadOption("k-max", "applies only with k=auto");
+        }
     }
 
     /** The largest k searched for n rows; k never reaches n, so every cluster can hold two rows on average. */
@@ -79,54 +92,61 @@ public record AutoK(int kMin, int kMax) {
     }
 
     /**
-     * Reads {@code k} (or its alias) from params: a positive integer, or {@code auto} with optional {@code k-min} and
-     * {@code k-max}. Returns null for a fixed k, which the caller reads with {@link #fixedK}.
+     * Reads {@code k}: a positive integer, or {@code auto} (returned as 0) with optional {@code k-min} and
+     * {@code k-max}, which are errors with a fixed k. Returns {k, kMin, kMax}.
      */
-    static AutoK fromParams(Params params, String... kNames) {
-        boolean auto = false;
-        for (String name : kNames) {
-            Object value = params.has(name) ? params.raw(name) : null;
-            if (value instanceof String text && text.trim().equalsIgnoreCase("auto")) auto = true;
-        }
-        boolean rangeGiven = params.has("k-min") || params.has("k-max");
+    static int[] read(Params params, int defaultK) {
+        Object value = params.raw("k");
+        boolean auto = value instanceof String text && text.trim().equalsIgnoreCase("auto");
         if (!auto) {
-            if (rangeGiven) {
-                params.raw("k-min");
-                params.raw("k-max");
-                throw new ClusterbyException.BadOption(params.has("k-min") ? "k-min" : "k-max", "applies only with k=auto");
+            for (String key : new String[] {"k-min", "k-max"}) {
+                if (params.has(key)) {
+                    params.raw("k-min");
+                    params.raw("k-max");
+                    throw new ClusterbyException.BadOption(key, "applies only with k=auto");
+                }
             }
-            return null;
+            params.raw("k-min");
+            params.raw("k-max");
+            return new int[] {params.getInt("k", defaultK), DEFAULT_MIN, 0};
         }
-        return new AutoK(params.getInt("k-min", 2), params.getInt("k-max", 0));
+        return new int[] {0, params.getInt("k-min", DEFAULT_MIN), params.getInt("k-max", 0)};
     }
 
-    /** A fixed k from the first of the names present, else the fallback. */
-    static int fixedK(Params params, int fallback, String... kNames) {
-        for (String name : kNames) {
-            if (params.has(name)) {
-                int k = params.getInt(name, fallback);
-                for (String other : kNames) params.raw(other);
-                return k;
-            }
-        }
-        for (String other : kNames) params.raw(other);
-        return fallback;
+    /** A fixed k for the convenience constructors: at least 1 (0, which means auto, only through the full one). */
+    static int fixed(int k) {
+        if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+        return k;
     }
 
-    /** Validates a silhouette-driven search (k-means flavours): the sample size, and k-min ≥ 2 since k=1 has no silhouette. */
-    static void checkSilhouetteSearch(AutoK auto, int silhouetteSample) {
+    /** Writes k (or {@code auto} with its range) into a params map, as {@link #read} takes it back. */
+    static void write(Map<String, Object> out, int k, int kMin, int kMax) {
+        if (k == 0) {
+            out.put("k", "auto");
+            out.put("k-min", kMin);
+            out.put("k-max", kMax);
+        } else {
+            out.put("k", k);
+        }
+    }
+
+    /** Validates the silhouette settings (k-means flavours): a sample of at least 2, and k-min ≥ 2 since k=1 has no silhouette. */
+    static void checkSilhouette(int k, int kMin, int silhouetteSample) {
+        if (k != 0 && silhouetteSample != Silhouette.DEFAULT_SAMPLE) {
+            throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
+        }
         if (silhouetteSample < 2) {
             throw new ClusterbyException.BadOption("silhouette-sample", "must be at least 2, got " + silhouetteSample);
         }
-        if (auto != null && auto.kMin() < 2) {
-            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + auto.kMin());
+        if (k == 0 && kMin < 2) {
+            throw new ClusterbyException.BadOption("k-min", "must be at least 2 for the silhouette, got " + kMin);
         }
     }
 
     /** The silhouette sample size from params; an error when given without k=auto. */
-    static int silhouetteSample(Params params, AutoK auto) {
+    static int silhouetteSample(Params params, int k) {
         int sample = params.getInt("silhouette-sample", Silhouette.DEFAULT_SAMPLE);
-        if (auto == null && params.has("silhouette-sample")) {
+        if (k != 0 && params.has("silhouette-sample")) {
             throw new ClusterbyException.BadOption("silhouette-sample", "applies only with k=auto");
         }
         return sample;

@@ -28,36 +28,17 @@ import static dev.clusterby.internal.compute.Segments.FLOAT;
  *
  * <p>{@code k=auto} fits every k of a range and keeps the lowest BIC.
  */
-public final class GaussianMixture implements Clusterer {
+public final class GaussianMixture implements Clusterer<GaussianMixture.Model> {
     /** The log of 2π, for the normalising constant. */
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     /** scikit-learn adds 10 machine epsilons to every component's weight, so an empty component divides safely. */
     private static final double WEIGHT_FLOOR = 10 * Math.ulp(1.0);
 
     private final Options options;
-    private final AutoK auto;
 
+    /** A clusterer with these options; the same as {@link Options#clusterer()}. */
     public GaussianMixture(Options options) {
-        this(options, null);
-    }
-
-    /** With {@code auto} non-null, k is chosen by lowest BIC over its range and {@code options.k()} is ignored. */
-    public GaussianMixture(Options options, AutoK auto) {
-        this.options = options;
-        this.auto = auto;
-    }
-
-    static GaussianMixture fromParams(Params params) {
-        AutoK auto = AutoK.fromParams(params, "k", "n-components");
-        int k = auto != null ? 1 : AutoK.fixedK(params, 8, "k", "n-components");
-        Options options = new Options(k,
-                Covariance.parse(params.getString("covariance", "full")),
-                params.getDouble("reg-covar", 1e-6),
-                params.getDouble("tol", 1e-3),
-                params.getInt("max-iter", 100),
-                params.getInt("n-init", 1),
-                params.getLong("seed", 42));
-        return new GaussianMixture(options, auto);
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     /** The shape of the components' covariances, as scikit-learn's {@code covariance_type}. */
@@ -71,10 +52,12 @@ public final class GaussianMixture implements Clusterer {
         /** One full covariance shared by all components. */
         TIED;
 
+        /** The map and CLI spelling: {@code full}, {@code diag}, {@code spherical}, {@code tied}. */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** The type of that spelling, any case; an error listing the four otherwise. */
         public static Covariance parse(String text) {
             for (Covariance c : values()) if (c.id().equals(text.trim().toLowerCase(Locale.ROOT))) return c;
             throw new ClusterbyException.BadOption("covariance", "expected full, diag, spherical or tied, got '" + text + "'");
@@ -103,17 +86,27 @@ public final class GaussianMixture implements Clusterer {
     }
 
     /**
-     * @param k          components, at least 1 and at most the number of rows
+     * Validated mixture settings; the map path ({@link #fromParams}) reads the same keys in kebab-case.
+     *
+     * @param k          components, at least 1 and at most the number of rows, or {@link #AUTO} to choose k by the
+     *                   lowest BIC over {@code kMin..kMax}
      * @param covariance the covariance type
-     * @param regCovar   added to every covariance's diagonal, keeping it positive definite; ≥ 0
+     * @param regCovar   added to every covariance's diagonal, keeping it positive definite; ≥ 0 ({@code reg-covar})
      * @param tol        stop when the per-sample average log-likelihood changes by less than this; ≥ 0 (0 runs all iterations)
-     * @param maxIter    EM iterations per run, at least 1
-     * @param nInit      runs from different k-means initialisations; the highest lower bound wins
+     * @param maxIter    EM iterations per run, at least 1 ({@code max-iter})
+     * @param nInit      runs from different k-means initialisations; the highest lower bound wins ({@code n-init})
      * @param seed       makes runs repeatable
+     * @param kMin       with k = auto, the smallest k tried (at least 1); else 2 ({@code k-min})
+     * @param kMax       with k = auto, the largest k tried, or 0 for {@code min(20, n - 1)} with an early stop; else 0 ({@code k-max})
      */
-    public record Options(int k, Covariance covariance, double regCovar, double tol, int maxIter, int nInit, long seed) {
+    public record Options(int k, Covariance covariance, double regCovar, double tol, int maxIter, int nInit, long seed,
+                          int kMin, int kMax) implements ClusterOptions<Model> {
+        /** The k that means "choose k automatically" ({@code k=auto} in the map). */
+        public static final int AUTO = 0;
+
+        /** Validates every setting, naming the map key of the first bad one. */
         public Options {
-            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            AutoK.check(k, kMin, kMax);
             if (covariance == null) throw new ClusterbyException.BadOption("covariance", "must be full, diag, spherical or tied");
             if (!Double.isFinite(regCovar) || regCovar < 0) {
                 throw new ClusterbyException.BadOption("reg-covar", "must be a finite number ≥ 0, got " + regCovar);
@@ -123,17 +116,74 @@ public final class GaussianMixture implements Clusterer {
             if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
         }
 
-        /** scikit-learn's defaults: full covariance, reg-covar 1e-6, tol 1e-3, 100 iterations, one run. */
+        /** A fixed k (at least 1) with these settings. */
+        public Options(int k, Covariance covariance, double regCovar, double tol, int maxIter, int nInit, long seed) {
+            this(AutoK.fixed(k), covariance, regCovar, tol, maxIter, nInit, seed, AutoK.DEFAULT_MIN, 0);
+        }
+
+        /** scikit-learn's defaults: full covariance, reg-covar 1e-6, tol 1e-3, 100 iterations, one run; seed 42. */
         public static Options of(int k) {
             return new Options(k, Covariance.FULL, 1e-6, 1e-3, 100, 1, 42);
         }
 
+        /** The defaults with k chosen by BIC in {@code kMin..kMax} (kMax 0: up to min(20, n − 1)). */
+        public static Options autoK(int kMin, int kMax) {
+            return new Options(AUTO, Covariance.FULL, 1e-6, 1e-3, 100, 1, 42, kMin, kMax);
+        }
+
+        /**
+         * Reads the map keys {@code k} (a number or {@code auto}), {@code covariance}, {@code reg-covar}, {@code tol},
+         * {@code max-iter}, {@code n-init}, {@code seed}, and with k=auto {@code k-min}, {@code k-max}.
+         */
+        public static Options fromParams(Params params) {
+            int[] k = AutoK.read(params, 8);
+            return new Options(k[0],
+                    Covariance.parse(params.getString("covariance", "full")),
+                    params.getDouble("reg-covar", 1e-6),
+                    params.getDouble("tol", 1e-3),
+                    params.getInt("max-iter", 100),
+                    params.getInt("n-init", 1),
+                    params.getLong("seed", 42),
+                    k[1], k[2]);
+        }
+
+        /** The same settings with a fixed k (the auto range reset). */
         public Options withK(int newK) {
             return new Options(newK, covariance, regCovar, tol, maxIter, nInit, seed);
         }
 
+        /** The same settings with another covariance type. */
         public Options withCovariance(Covariance type) {
-            return new Options(k, type, regCovar, tol, maxIter, nInit, seed);
+            return new Options(k, type, regCovar, tol, maxIter, nInit, seed, kMin, kMax);
+        }
+
+        /** The same settings with another seed. */
+        public Options withSeed(long newSeed) {
+            return new Options(k, covariance, regCovar, tol, maxIter, nInit, newSeed, kMin, kMax);
+        }
+
+        /** {@code gmm}. */
+        @Override
+        public String method() {
+            return "gmm";
+        }
+
+        @Override
+        public GaussianMixture clusterer() {
+            return new GaussianMixture(this);
+        }
+
+        @Override
+        public Map<String, Object> toParams() {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            AutoK.write(out, k, kMin, kMax);
+            out.put("covariance", covariance.id());
+            out.put("reg-covar", regCovar);
+            out.put("tol", tol);
+            out.put("max-iter", maxIter);
+            out.put("n-init", nInit);
+            out.put("seed", seed);
+            return out;
         }
     }
 
@@ -151,6 +201,7 @@ public final class GaussianMixture implements Clusterer {
                         boolean converged, double lowerBound, String kCriterion, Map<Integer, Double> kScores)
             implements Fitted {
 
+        /** The most probable component of each point. */
         @Override
         public int[] predict(FloatMatrix points, ComputeBackend backend) {
             try (Arena arena = Arena.ofShared()) {
@@ -160,6 +211,7 @@ public final class GaussianMixture implements Clusterer {
             }
         }
 
+        /** The most probable component of each point, on the default backend. */
         public int[] predict(FloatMatrix points) {
             return predict(points, ComputeBackends.defaultBackend());
         }
@@ -173,6 +225,7 @@ public final class GaussianMixture implements Clusterer {
             }
         }
 
+        /** {@link #predictProba(FloatMatrix, ComputeBackend)} on the default backend. */
         public float[] predictProba(FloatMatrix points) {
             return predictProba(points, ComputeBackends.defaultBackend());
         }
@@ -186,6 +239,7 @@ public final class GaussianMixture implements Clusterer {
             }
         }
 
+        /** {@link #score(FloatMatrix, ComputeBackend)} on the default backend. */
         public double score(FloatMatrix points) {
             return score(points, ComputeBackends.defaultBackend());
         }
@@ -200,6 +254,7 @@ public final class GaussianMixture implements Clusterer {
             return -2 * score(points, backend) * points.rows() + parameterCount() * Math.log(points.rows());
         }
 
+        /** {@link #bic(FloatMatrix, ComputeBackend)} on the default backend. */
         public double bic(FloatMatrix points) {
             return bic(points, ComputeBackends.defaultBackend());
         }
@@ -209,6 +264,7 @@ public final class GaussianMixture implements Clusterer {
             return -2 * score(points, backend) * points.rows() + 2.0 * parameterCount();
         }
 
+        /** {@link #aic(FloatMatrix, ComputeBackend)} on the default backend. */
         public double aic(FloatMatrix points) {
             return aic(points, ComputeBackends.defaultBackend());
         }
@@ -216,6 +272,38 @@ public final class GaussianMixture implements Clusterer {
         @Override
         public Map<String, Object> diagnostics() {
             return AutoK.diagnostics(kCriterion, kScores);
+        }
+
+        /** The k component weights; a copy. */
+        @Override
+        public double[] weights() {
+            return weights.clone();
+        }
+
+        /** The k×d component means, row-major, in the data's frame; a copy. */
+        @Override
+        public double[] means() {
+            return means.clone();
+        }
+
+        /** The covariances in scikit-learn's layout for the covariance type (see the class comment); a copy. */
+        @Override
+        public double[] covariances() {
+            return covariances.clone();
+        }
+
+        /** The precision Cholesky factors in scikit-learn's layout; a copy. */
+        @Override
+        public double[] precisionsCholesky() {
+            return precisionsCholesky.clone();
+        }
+
+        /** The sizes and the fit's figures, never the arrays: {@code gmm(full) k=3 n=150 d=4 lower-bound=… iterations=9}. */
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "gmm(%s) k=%d n=%d d=%d lower-bound=%.6g iterations=%d converged=%b%s",
+                    covariance.id(), k, labels.length, dimension, lowerBound, iterations, converged,
+                    kCriterion == null ? "" : " k-criterion=" + kCriterion);
         }
 
         Model withKScores(String criterion, Map<Integer, Double> scores) {
@@ -244,11 +332,12 @@ public final class GaussianMixture implements Clusterer {
 
     @Override
     public Model fit(FloatMatrix data, ComputeBackend backend) {
-        return auto == null ? fit(data, options, backend) : fitAutoK(data, options, auto, backend);
+        return fit(data, options, backend);
     }
 
-    /** Fits k = options.k() components. */
+    /** Fits k = options.k() components, or with k = auto the k of lowest BIC over the range. */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        if (options.k() == Options.AUTO) return fitAutoK(data, options, backend);
         int n = data.rows(), d = data.cols();
         if (n == 0 || d == 0) throw new ClusterbyException.InvalidData("cannot fit a mixture to a " + n + "×" + d + " matrix");
         if (options.k > n) throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
@@ -276,8 +365,8 @@ public final class GaussianMixture implements Clusterer {
     }
 
     /** Fits every k of the range and returns the model of lowest BIC, with every k's BIC in {@code kScores}. */
-    public static Model fitAutoK(FloatMatrix data, Options options, AutoK range, ComputeBackend backend) {
-        AutoK.Result<Model> result = range.search(data.rows(), "bic", true,
+    private static Model fitAutoK(FloatMatrix data, Options options, ComputeBackend backend) {
+        AutoK.Result<Model> result = new AutoK(options.kMin(), options.kMax()).search(data.rows(), "bic", true,
                 k -> fit(data, options.withK(k), backend), model -> model.bic(data, backend));
         return result.best().withKScores("bic", result.scores());
     }

@@ -7,6 +7,7 @@ import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -17,77 +18,154 @@ import static dev.clusterby.internal.compute.Segments.LONG;
 /**
  * k-means: greedy k-means++ seeding (as scikit-learn does it), then Lloyd iterations on the backend's assign
  * and accumulate kernels; the best of {@code nInit} runs by inertia. With {@code spherical}, points are
- * compared by cosine and centroids are re-normalised (for L2-normalised embeddings).
+ * compared by cosine and centroids are re-normalised (for L2-normalised embeddings). With {@code k = auto}
+ * ({@link Options#AUTO}), k is the best mean silhouette over a range.
  */
-public final class KMeans implements Clusterer {
+public final class KMeans implements Clusterer<KMeans.Model> {
     private final Options options;
-    private final AutoK auto;
-    private final int silhouetteSample;
 
+    /** A clusterer with these options; the same as {@link Options#clusterer()}. */
     public KMeans(Options options) {
-        this(options, null, Silhouette.DEFAULT_SAMPLE);
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     /**
-     * With {@code auto} non-null, k is chosen by the best silhouette over its range (computed on a seeded sample of at
-     * most {@code silhouetteSample} rows) and {@code options.k()} is ignored.
+     * Validated k-means settings; the map path ({@link #fromParams}) reads the same keys in kebab-case.
+     *
+     * @param k                clusters, at least 1 and at most the number of rows, or {@link #AUTO} to choose k by
+     *                         the best mean silhouette over {@code kMin..kMax}
+     * @param maxIter          Lloyd iterations per run, at least 1 ({@code max-iter})
+     * @param tol              stop when the squared centroid shift is below tol × the mean feature variance (scikit-learn's rule); 0 runs all iterations
+     * @param seed             makes runs repeatable
+     * @param nInit            independent seedings; the lowest inertia wins ({@code n-init})
+     * @param spherical        cosine assignment with unit-length centroids
+     * @param kMin             with k = auto, the smallest k tried (at least 2, the silhouette needs two clusters); else 2 ({@code k-min})
+     * @param kMax             with k = auto, the largest k tried, or 0 for {@code min(20, n - 1)} with an early stop; else 0 ({@code k-max})
+     * @param silhouetteSample with k = auto, the silhouette is computed on a seeded sample of at most this many rows
+     *                         (at least 2); else the default 2000 ({@code silhouette-sample})
      */
-    public KMeans(Options options, AutoK auto, int silhouetteSample) {
-        AutoK.checkSilhouetteSearch(auto, silhouetteSample);
-        this.options = options;
-        this.auto = auto;
-        this.silhouetteSample = silhouetteSample;
-    }
+    public record Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical, int kMin, int kMax,
+                          int silhouetteSample) implements ClusterOptions<Model> {
+        /** The k that means "choose k automatically" ({@code k=auto} in the map). */
+        public static final int AUTO = 0;
 
-    static KMeans fromParams(Params params) {
-        AutoK auto = AutoK.fromParams(params, "k");
-        int sample = AutoK.silhouetteSample(params, auto);
-        return new KMeans(new Options(
-                auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
-                params.getInt("max-iter", params.getInt("maxIter", 300)),
-                params.getDouble("tol", 1e-4),
-                params.getLong("seed", 42),
-                params.getInt("n-init", params.getInt("nInit", 3)),
-                params.getBoolean("spherical", false)), auto, sample);
-    }
-
-    /**
-     * @param k          clusters, at least 1 and at most the number of rows
-     * @param maxIter    Lloyd iterations per run, at least 1
-     * @param tol        stop when the squared centroid shift is below tol × the mean feature variance (scikit-learn's rule); 0 runs all iterations
-     * @param seed       makes runs repeatable
-     * @param nInit      independent seedings; the lowest inertia wins
-     * @param spherical  cosine assignment with unit-length centroids
-     */
-    public record Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical) {
+        /** Validates every setting, naming the map key of the first bad one. */
         public Options {
-            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            AutoK.check(k, kMin, kMax);
             if (maxIter < 1) throw new ClusterbyException.BadOption("max-iter", "must be at least 1, got " + maxIter);
             if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
             if (nInit < 1) throw new ClusterbyException.BadOption("n-init", "must be at least 1, got " + nInit);
+            AutoK.checkSilhouette(k, kMin, silhouetteSample);
         }
 
+        /** A fixed k (at least 1) with these settings. */
+        public Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical) {
+            this(AutoK.fixed(k), maxIter, tol, seed, nInit, spherical, AutoK.DEFAULT_MIN, 0, Silhouette.DEFAULT_SAMPLE);
+        }
+
+        /** The defaults with k clusters: 300 iterations, tol 1e-4, seed 42, 3 seedings, Euclidean. */
         public static Options of(int k) {
             return new Options(k, 300, 1e-4, 42, 3, false);
         }
 
+        /** The defaults of {@code clusterBy("text")}: k = 8. */
+        public static Options defaults() {
+            return of(8);
+        }
+
+        /** The defaults with k chosen by silhouette in {@code kMin..kMax} (kMax 0: up to min(20, n − 1)). */
+        public static Options autoK(int kMin, int kMax) {
+            return new Options(AUTO, 300, 1e-4, 42, 3, false, kMin, kMax, Silhouette.DEFAULT_SAMPLE);
+        }
+
+        /**
+         * Reads the map keys {@code k} (a number or {@code auto}), {@code max-iter}, {@code tol}, {@code seed},
+         * {@code n-init}, {@code spherical}, and with k=auto {@code k-min}, {@code k-max}, {@code silhouette-sample}.
+         */
+        public static Options fromParams(Params params) {
+            int[] k = AutoK.read(params, 8);
+            return new Options(k[0],
+                    params.getInt("max-iter", 300),
+                    params.getDouble("tol", 1e-4),
+                    params.getLong("seed", 42),
+                    params.getInt("n-init", 3),
+                    params.getBoolean("spherical", false),
+                    k[1], k[2], AutoK.silhouetteSample(params, k[0]));
+        }
+
+        /** The same settings with a fixed k (the auto range reset). */
         public Options withK(int newK) {
             return new Options(newK, maxIter, tol, seed, nInit, spherical);
+        }
+
+        /** The same settings with another seed. */
+        public Options withSeed(long newSeed) {
+            return new Options(k, maxIter, tol, newSeed, nInit, spherical, kMin, kMax, silhouetteSample);
+        }
+
+        /** The same settings with another number of seedings. */
+        public Options withNInit(int newNInit) {
+            return new Options(k, maxIter, tol, seed, newNInit, spherical, kMin, kMax, silhouetteSample);
+        }
+
+        /** {@code kmeans}. */
+        @Override
+        public String method() {
+            return "kmeans";
+        }
+
+        @Override
+        public KMeans clusterer() {
+            return new KMeans(this);
+        }
+
+        @Override
+        public Map<String, Object> toParams() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            AutoK.write(out, k, kMin, kMax);
+            out.put("max-iter", maxIter);
+            out.put("tol", tol);
+            out.put("seed", seed);
+            out.put("n-init", nInit);
+            out.put("spherical", spherical);
+            if (k == AUTO) out.put("silhouette-sample", silhouetteSample);
+            return out;
         }
     }
 
     /**
-     * A fitted k-means model: labels, k×d centroids, inertia (sum of squared distances), iterations of the best run.
-     * {@code kCriterion} is {@code "silhouette"} when k was chosen automatically (else null), and {@code kScores} the
-     * silhouette of every k tried (else empty).
+     * A fitted k-means model (also what {@link MiniBatchKMeans} returns): labels, k×d centroids, inertia (sum of
+     * squared distances), iterations of the best run. {@code kCriterion} is {@code "silhouette"} when k was chosen
+     * automatically (else null), and {@code kScores} the silhouette of every k tried (else empty). {@code method}
+     * names the method that fitted it, for {@link #toString()}.
      */
     public record Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
-                        boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores)
-            implements Fitted {
+                        boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores,
+                        String method)
+            implements CentroidModel {
 
+        /** Normalises the optional parts: null scores read as empty, and a missing method name means k-means. */
+        public Model {
+            kScores = kScores == null ? Map.of() : kScores;
+            if (method == null) method = spherical ? "kmeans(spherical)" : "kmeans";
+        }
+
+        /** A model of a fixed k fitted by k-means. */
         public Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
                      boolean converged, boolean spherical) {
-            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, null, Map.of());
+            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, null, Map.of(), null);
+        }
+
+        /** The k×d centroids, row-major; a copy. */
+        @Override
+        public float[] centroids() {
+            return centroids.clone();
+        }
+
+        @Override
+        public float[] centroid(int c) {
+            if (c < 0 || c >= k) throw new IndexOutOfBoundsException("centroid " + c + " of " + k);
+            return java.util.Arrays.copyOfRange(centroids, c * dimension, (c + 1) * dimension);
         }
 
         @Override
@@ -96,7 +174,11 @@ public final class KMeans implements Clusterer {
         }
 
         Model withKScores(String criterion, Map<Integer, Double> scores) {
-            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores);
+            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores, method);
+        }
+
+        Model withMethod(String name) {
+            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, kCriterion, kScores, name);
         }
 
         @Override
@@ -113,31 +195,41 @@ public final class KMeans implements Clusterer {
                 return Segments.toIntArray(labelsOut, points.rows());
             }
         }
+
+        /** The sizes and the fit's figures, never the arrays: {@code kmeans k=8 n=1000 d=384 inertia=… iterations=12}. */
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%s k=%d n=%d d=%d inertia=%.6g iterations=%d converged=%b%s",
+                    method, k, labels.length, dimension, inertia, iterations, converged,
+                    kCriterion == null ? "" : " k-criterion=" + kCriterion);
+        }
     }
 
     @Override
     public String name() {
-        return options.spherical ? "kmeans(spherical)" : "kmeans";
+        return options.spherical() ? "kmeans(spherical)" : "kmeans";
     }
 
     @Override
     public Model fit(FloatMatrix data, ComputeBackend backend) {
-        return auto == null ? fit(data, options, backend) : fitAutoK(data, options, auto, silhouetteSample, backend);
+        return fit(data, options, backend);
     }
 
     /**
      * Fits every k of the range and keeps the best mean silhouette, computed (as scikit-learn's
      * {@code silhouette_score(sample_size=…)}) with Euclidean distances on one seeded sample of at most
-     * {@code sampleSize} rows shared by all k.
+     * {@code silhouetteSample} rows shared by all k.
      */
-    public static Model fitAutoK(FloatMatrix data, Options options, AutoK range, int sampleSize, ComputeBackend backend) {
-        Silhouette silhouette = Silhouette.sample(data, sampleSize, options.seed);
-        AutoK.Result<Model> result = range.search(data.rows(), "silhouette", false,
+    private static Model fitAutoK(FloatMatrix data, Options options, ComputeBackend backend) {
+        Silhouette silhouette = Silhouette.sample(data, options.silhouetteSample(), options.seed());
+        AutoK.Result<Model> result = new AutoK(options.kMin(), options.kMax()).search(data.rows(), "silhouette", false,
                 k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
         return result.best().withKScores("silhouette", result.scores());
     }
 
+    /** Fits with these options (k = auto searches the range); the model of the lowest-inertia run. */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        if (options.k() == Options.AUTO) return fitAutoK(data, options, backend);
         int n = data.rows();
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
         if (options.k > n) {

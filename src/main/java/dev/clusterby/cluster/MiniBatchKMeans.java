@@ -26,39 +26,19 @@ import static dev.clusterby.internal.compute.Segments.INT;
  * {@code maxNoImprovement} steps, or (with {@code tol} > 0) when the centres move less than tol × the mean variance.
  * Final labels and inertia are computed on all rows.
  */
-public final class MiniBatchKMeans implements Clusterer {
+public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
     private final Options options;
-    private final AutoK auto;
-    private final int silhouetteSample;
 
+    /** A clusterer with these options; the same as {@link Options#clusterer()}. */
     public MiniBatchKMeans(Options options) {
-        this(options, null, Silhouette.DEFAULT_SAMPLE);
-    }
-
-    /** With {@code auto} non-null, k is chosen by the best silhouette over its range, as {@link KMeans} does. */
-    public MiniBatchKMeans(Options options, AutoK auto, int silhouetteSample) {
-        AutoK.checkSilhouetteSearch(auto, silhouetteSample);
-        this.options = options;
-        this.auto = auto;
-        this.silhouetteSample = silhouetteSample;
-    }
-
-    static MiniBatchKMeans fromParams(Params params) {
-        AutoK auto = AutoK.fromParams(params, "k");
-        int sample = AutoK.silhouetteSample(params, auto);
-        return new MiniBatchKMeans(new Options(
-                auto != null ? 1 : AutoK.fixedK(params, 8, "k"),
-                params.getInt("batch-size", 1024),
-                params.getInt("max-iter", 100),
-                params.getDouble("tol", 0.0),
-                params.getInt("max-no-improvement", 10),
-                params.getInt("n-init", 3),
-                params.getLong("seed", 42),
-                params.getDouble("reassignment-ratio", 0.01)), auto, sample);
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     /**
-     * @param k                 clusters, at least 1 and at most the number of rows
+     * Validated mini-batch k-means settings; the map path ({@link #fromParams}) reads the same keys in kebab-case.
+     *
+     * @param k                 clusters, at least 1 and at most the number of rows, or {@link KMeans.Options#AUTO}
+     *                          to choose k by the best mean silhouette over {@code kMin..kMax}, as {@link KMeans} does
      * @param batchSize         rows per step, at least 1 (capped at the number of rows)
      * @param maxIter           epochs: the run makes at most maxIter × n / batchSize steps
      * @param tol               stop when the squared centre shift of a step is below tol × the mean feature variance; 0 turns it off
@@ -66,11 +46,16 @@ public final class MiniBatchKMeans implements Clusterer {
      * @param nInit             k-means++ seedings on random subsets; the lowest inertia on a validation subset wins
      * @param seed              makes runs repeatable
      * @param reassignmentRatio centres with fewer points than this fraction of the largest count are moved to random rows
+     * @param kMin              with k = auto, the smallest k tried (at least 2); else 2
+     * @param kMax              with k = auto, the largest k tried, or 0 for {@code min(20, n - 1)}; else 0
+     * @param silhouetteSample  with k = auto, the rows of the silhouette sample (at least 2); else the default 2000
      */
     public record Options(int k, int batchSize, int maxIter, double tol, int maxNoImprovement, int nInit, long seed,
-                          double reassignmentRatio) {
+                          double reassignmentRatio, int kMin, int kMax, int silhouetteSample)
+            implements ClusterOptions<KMeans.Model> {
+        /** Validates every setting, naming the map key of the first bad one. */
         public Options {
-            if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
+            AutoK.check(k, kMin, kMax);
             if (batchSize < 1) throw new ClusterbyException.BadOption("batch-size", "must be at least 1, got " + batchSize);
             if (maxIter < 1) throw new ClusterbyException.BadOption("max-iter", "must be at least 1, got " + maxIter);
             if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
@@ -81,6 +66,14 @@ public final class MiniBatchKMeans implements Clusterer {
             if (!(reassignmentRatio >= 0 && reassignmentRatio <= 1)) {
                 throw new ClusterbyException.BadOption("reassignment-ratio", "must be in [0, 1], got " + reassignmentRatio);
             }
+            AutoK.checkSilhouette(k, kMin, silhouetteSample);
+        }
+
+        /** A fixed k (at least 1) with these settings. */
+        public Options(int k, int batchSize, int maxIter, double tol, int maxNoImprovement, int nInit, long seed,
+                       double reassignmentRatio) {
+            this(AutoK.fixed(k), batchSize, maxIter, tol, maxNoImprovement, nInit, seed, reassignmentRatio, AutoK.DEFAULT_MIN, 0,
+                    Silhouette.DEFAULT_SAMPLE);
         }
 
         /** scikit-learn's defaults: batch 1024, 100 epochs, tol 0, 10 steps without improvement, 3 seedings, ratio 0.01. */
@@ -88,8 +81,53 @@ public final class MiniBatchKMeans implements Clusterer {
             return new Options(k, 1024, 100, 0.0, 10, 3, 42, 0.01);
         }
 
+        /**
+         * Reads the map keys {@code k} (a number or {@code auto}), {@code batch-size}, {@code max-iter}, {@code tol},
+         * {@code max-no-improvement}, {@code n-init}, {@code seed}, {@code reassignment-ratio}, and with k=auto
+         * {@code k-min}, {@code k-max}, {@code silhouette-sample}.
+         */
+        public static Options fromParams(Params params) {
+            int[] k = AutoK.read(params, 8);
+            return new Options(k[0],
+                    params.getInt("batch-size", 1024),
+                    params.getInt("max-iter", 100),
+                    params.getDouble("tol", 0.0),
+                    params.getInt("max-no-improvement", 10),
+                    params.getInt("n-init", 3),
+                    params.getLong("seed", 42),
+                    params.getDouble("reassignment-ratio", 0.01),
+                    k[1], k[2], AutoK.silhouetteSample(params, k[0]));
+        }
+
+        /** The same settings with a fixed k (the auto range reset). */
         public Options withK(int newK) {
             return new Options(newK, batchSize, maxIter, tol, maxNoImprovement, nInit, seed, reassignmentRatio);
+        }
+
+        /** {@code minibatch-kmeans}. */
+        @Override
+        public String method() {
+            return "minibatch-kmeans";
+        }
+
+        @Override
+        public MiniBatchKMeans clusterer() {
+            return new MiniBatchKMeans(this);
+        }
+
+        @Override
+        public java.util.Map<String, Object> toParams() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            AutoK.write(out, k, kMin, kMax);
+            out.put("batch-size", batchSize);
+            out.put("max-iter", maxIter);
+            out.put("tol", tol);
+            out.put("max-no-improvement", maxNoImprovement);
+            out.put("n-init", nInit);
+            out.put("seed", seed);
+            out.put("reassignment-ratio", reassignmentRatio);
+            if (k == KMeans.Options.AUTO) out.put("silhouette-sample", silhouetteSample);
+            return out;
         }
     }
 
@@ -100,15 +138,17 @@ public final class MiniBatchKMeans implements Clusterer {
 
     @Override
     public KMeans.Model fit(FloatMatrix data, ComputeBackend backend) {
-        if (auto == null) return fit(data, options, backend);
-        Silhouette silhouette = Silhouette.sample(data, silhouetteSample, options.seed());
-        AutoK.Result<KMeans.Model> result = auto.search(data.rows(), "silhouette", false,
-                k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
-        return result.best().withKScores("silhouette", result.scores());
+        return fit(data, options, backend);
     }
 
-    /** Fits and returns a k-means model; {@code iterations()} counts mini-batch steps. */
+    /** Fits and returns a k-means model (k = auto searches the range); {@code iterations()} counts mini-batch steps. */
     public static KMeans.Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        if (options.k() == KMeans.Options.AUTO) {
+            Silhouette silhouette = Silhouette.sample(data, options.silhouetteSample(), options.seed());
+            AutoK.Result<KMeans.Model> result = new AutoK(options.kMin(), options.kMax()).search(data.rows(), "silhouette",
+                    false, k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
+            return result.best().withKScores("silhouette", result.scores());
+        }
         int n = data.rows(), d = data.cols(), k = options.k;
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
         if (k > n) throw new ClusterbyException.InvalidData("k=" + k + " is larger than the " + n + " rows");
@@ -188,7 +228,7 @@ public final class MiniBatchKMeans implements Clusterer {
             MemorySegment allDistances = Segments.floats(arena, n);
             backend.assignL2(data, centres, allLabels, allDistances);
             return new KMeans.Model(Segments.toIntArray(allLabels, n), centres.toArray(), k, d, sum(allDistances, n),
-                    step, converged, false);
+                    step, converged, false).withMethod("minibatch-kmeans");
         }
     }
 

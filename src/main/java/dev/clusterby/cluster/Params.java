@@ -9,8 +9,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Loosely typed clustering parameters, as they come from a {@code Map} or the CLI, read into typed options.
- * Values may be numbers or strings. An option nobody read is an error naming it, so typos never pass silently.
+ * The one adapter from the string map (the CLI's flags, {@code ClusterSpec.withParams}) to a method's typed
+ * {@link ClusterOptions}: each {@code Options.fromParams} reads its keys here, so the map path validates exactly as
+ * the typed one. Keys have one spelling, kebab-case as on the CLI ({@code max-iter}, {@code n-init}, {@code k-min}).
+ * Values may be numbers, booleans or strings. A key nobody read is an error naming it and the method's keys, so
+ * typos and other spellings never pass silently. Not thread-safe: one instance per reading.
  */
 public final class Params {
     private final Map<String, Object> values;
@@ -20,28 +23,34 @@ public final class Params {
         this.values = new LinkedHashMap<>(values);
     }
 
+    /** The params of a map; null reads as empty. */
     public static Params of(Map<String, ?> values) {
         return new Params(values == null ? Map.of() : values);
     }
 
+    /** Every key and value given, read or not. */
     public Map<String, Object> asMap() {
         return Map.copyOf(values);
     }
 
+    /** Whether the key was given; does not count as reading it. */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
+    /** The value as given, or null; marks the key as read. */
     public Object raw(String key) {
         read.add(key);
         return values.get(key);
     }
 
+    /** The value as text, or the fallback when absent. */
     public String getString(String key, String fallback) {
         Object value = raw(key);
         return value == null ? fallback : value.toString();
     }
 
+    /** The value as an int (a whole number or its text), or the fallback when absent. */
     public int getInt(String key, int fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
@@ -53,10 +62,11 @@ public final class Params {
         }
     }
 
+    /** The value as a long (a number or its text), or the fallback when absent. */
     public long getLong(String key, long fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
-        if (value instanceof Number n) return n.longValue();
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
         try {
             return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
@@ -64,6 +74,7 @@ public final class Params {
         }
     }
 
+    /** The value as a double (a number or its text), or the fallback when absent. */
     public double getDouble(String key, double fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
@@ -75,11 +86,12 @@ public final class Params {
         }
     }
 
+    /** The value as a boolean ({@code true}/{@code false}, any case), or the fallback when absent. */
     public boolean getBoolean(String key, boolean fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
         if (value instanceof Boolean b) return b;
-        String text = value.toString().trim().toLowerCase();
+        String text = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
         if (text.equals("true")) return true;
         if (text.equals("false")) return false;
         throw new ClusterbyException.BadOption(key, "expected true or false, got '" + value + "'");

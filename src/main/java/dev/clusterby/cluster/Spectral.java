@@ -31,28 +31,22 @@ import static dev.clusterby.internal.compute.Segments.INT;
  * <p>Eigenvectors: Lanczos with full reorthogonalisation per connected component (complete tridiagonalisation,
  * i.e. a dense solver, for components up to {@value SymmetricEigen#DENSE_LIMIT} points).
  */
-public final class Spectral implements Clusterer {
+public final class Spectral implements Clusterer<Spectral.Model> {
     private final Options options;
 
+    /** A clusterer with these options; the same as {@link Options#clusterer()}. */
     public Spectral(Options options) {
-        this.options = options;
-    }
-
-    static Spectral fromParams(Params params) {
-        return new Spectral(new Options(
-                params.getInt("k", 8),
-                Affinity.of(params.getString("affinity", "nearest-neighbors")),
-                params.getDouble("gamma", 1.0),
-                params.getInt("n-neighbors", params.getInt("nNeighbors", 10)),
-                params.getLong("seed", 42),
-                params.getInt("n-init", params.getInt("nInit", 10)),
-                params.getBoolean("normalize-rows", Options.DEFAULT_NORMALIZE_ROWS),
-                params.getLong("max-bytes", Agglomerative.Options.defaultMaxBytes())));
+        this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
     /** How the affinity graph is built. */
     public enum Affinity {
-        NEAREST_NEIGHBORS("nearest-neighbors"), RBF("rbf"), PRECOMPUTED("precomputed");
+        /** The symmetrised kNN connectivity graph (sparse). */
+        NEAREST_NEIGHBORS("nearest-neighbors"),
+        /** The dense Gaussian kernel exp(−gamma‖x−y‖²). */
+        RBF("rbf"),
+        /** The data matrix is the n×n affinity. */
+        PRECOMPUTED("precomputed");
 
         private final String id;
 
@@ -60,10 +54,12 @@ public final class Spectral implements Clusterer {
             this.id = id;
         }
 
+        /** The map and CLI spelling, such as {@code nearest-neighbors}. */
         public String id() {
             return id;
         }
 
+        /** The affinity of that spelling (any case, {@code _} for {@code -}); an error listing the three otherwise. */
         public static Affinity of(String name) {
             String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
             for (Affinity affinity : values()) if (affinity.id.equals(key)) return affinity;
@@ -73,6 +69,8 @@ public final class Spectral implements Clusterer {
     }
 
     /**
+     * Validated spectral settings; the map path ({@link #fromParams}) reads the same keys in kebab-case.
+     *
      * @param k             clusters (and eigenvectors), at least 1 and at most the rows
      * @param affinity      nearest-neighbors, rbf or precomputed
      * @param gamma         the rbf kernel's coefficient, finite and positive (scikit-learn's default 1.0)
@@ -84,10 +82,11 @@ public final class Spectral implements Clusterer {
      * @param maxBytes      the most memory a dense affinity (rbf) may take
      */
     public record Options(int k, Affinity affinity, double gamma, int nNeighbors, long seed, int nInit,
-                          boolean normalizeRows, long maxBytes) {
+                          boolean normalizeRows, long maxBytes) implements ClusterOptions<Model> {
         /** Chosen on digits, iris and Fashion-MNIST; see the class test for the figures. */
         public static final boolean DEFAULT_NORMALIZE_ROWS = true;
 
+        /** Validates every setting, naming the map key of the first bad one. */
         public Options {
             if (k < 1) throw new ClusterbyException.BadOption("k", "must be at least 1, got " + k);
             if (affinity == null) throw new ClusterbyException.BadOption("affinity", "must be one of nearest-neighbors, rbf, precomputed");
@@ -103,22 +102,68 @@ public final class Spectral implements Clusterer {
                     Agglomerative.Options.defaultMaxBytes());
         }
 
+        /**
+         * Reads the map keys {@code k}, {@code affinity}, {@code gamma}, {@code n-neighbors}, {@code seed},
+         * {@code n-init}, {@code normalize-rows}, {@code max-bytes}.
+         */
+        public static Options fromParams(Params params) {
+            return new Options(
+                    params.getInt("k", 8),
+                    Affinity.of(params.getString("affinity", "nearest-neighbors")),
+                    params.getDouble("gamma", 1.0),
+                    params.getInt("n-neighbors", 10),
+                    params.getLong("seed", 42),
+                    params.getInt("n-init", 10),
+                    params.getBoolean("normalize-rows", DEFAULT_NORMALIZE_ROWS),
+                    params.getLong("max-bytes", Agglomerative.Options.defaultMaxBytes()));
+        }
+
+        /** {@code spectral}. */
+        @Override
+        public String method() {
+            return "spectral";
+        }
+
+        @Override
+        public Spectral clusterer() {
+            return new Spectral(this);
+        }
+
+        @Override
+        public java.util.Map<String, Object> toParams() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("k", k);
+            out.put("affinity", affinity.id());
+            out.put("gamma", gamma);
+            out.put("n-neighbors", nNeighbors);
+            out.put("seed", seed);
+            out.put("n-init", nInit);
+            out.put("normalize-rows", normalizeRows);
+            out.put("max-bytes", maxBytes);
+            return out;
+        }
+
+        /** The same settings with another affinity. */
         public Options withAffinity(Affinity affinity) {
             return new Options(k, affinity, gamma, nNeighbors, seed, nInit, normalizeRows, maxBytes);
         }
 
+        /** The same settings with another rbf gamma. */
         public Options withGamma(double gamma) {
             return new Options(k, affinity, gamma, nNeighbors, seed, nInit, normalizeRows, maxBytes);
         }
 
+        /** The same settings with another neighbour count. */
         public Options withNeighbors(int nNeighbors) {
             return new Options(k, affinity, gamma, nNeighbors, seed, nInit, normalizeRows, maxBytes);
         }
 
+        /** The same settings with another seed. */
         public Options withSeed(long seed) {
             return new Options(k, affinity, gamma, nNeighbors, seed, nInit, normalizeRows, maxBytes);
         }
 
+        /** The same settings with or without the row normalisation. */
         public Options withNormalizeRows(boolean normalizeRows) {
             return new Options(k, affinity, gamma, nNeighbors, seed, nInit, normalizeRows, maxBytes);
         }
@@ -130,7 +175,14 @@ public final class Spectral implements Clusterer {
      * and the iterations of the final k-means run.
      */
     public record Model(int[] labels, int k, double[] eigenvalues, float[] embedding, int components, int iterations,
-                        boolean eigenConverged) implements Fitted {}
+                        boolean eigenConverged) implements Fitted {
+        /** The sizes and the fit's figures, never the arrays: {@code spectral k=3 n=150 components=1 iterations=4}. */
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "spectral k=%d n=%d components=%d iterations=%d eigen-converged=%b",
+                    k, labels.length, components, iterations, eigenConverged);
+        }
+    }
 
     @Override
     public String name() {
@@ -142,6 +194,7 @@ public final class Spectral implements Clusterer {
         return fit(data, options, backend);
     }
 
+    /** Builds the affinity graph, embeds it in the top-k eigenvectors and runs k-means there. */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
         int n = data.rows(), k = options.k;
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");

@@ -1,5 +1,6 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.Metrics;
 
 import dev.clusterby.ClusterbyException;
@@ -234,10 +235,10 @@ class AgglomerativeTest {
     void registeredAsHierarchical() {
         try (Arena arena = Arena.ofShared()) {
             LabeledSets iris = LabeledSets.iris(arena);
-            Clusterer clusterer = Clusterers.create("hierarchical", Map.of("k", 3, "linkage", "average"));
+            Clusterer<?> clusterer = Clusterers.create("hierarchical", Map.of("k", 3, "linkage", "average"));
             assertEquals("hierarchical(average)", clusterer.name());
             assertEquals(0.7592, Metrics.adjustedRandIndex(iris.labels(), clusterer.fitPredict(iris.data(), backend)), 0.03);
-            Clusterer byDistance = Clusterers.create("hierarchical", Map.of("distance-threshold", "10"));
+            Clusterer<?> byDistance = Clusterers.create("hierarchical", Map.of("distance-threshold", "10"));
             assertEquals(3, byDistance.fit(iris.data(), backend).k());
             assertThrows(ClusterbyException.BadOption.class, () -> Clusterers.create("hierarchical", Map.of("n-init", 3)));
         }

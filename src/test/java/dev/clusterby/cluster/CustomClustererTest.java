@@ -1,5 +1,6 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.ClusterResult;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.Clustering;
@@ -19,7 +20,7 @@ class CustomClustererTest {
     void serviceLoaderProviderIsUsedByName() {
         assertTrue(Clusterers.names().contains("threshold"), Clusterers.names().toString());
         try (TensorColumn column = TensorColumn.of("v", ROWS)) {
-            ClusterResult result = Clustering.fit(column, ClusterSpec.defaults().withMethod("threshold")
+            ClusterResult<?> result = Clustering.fit(column, ClusterSpec.defaults().withMethod("threshold")
                     .withParams(Map.of("cut", 1.0)).withBackend("scalar"));
             assertArrayEquals(new int[]{0, 1, 0, 1, 0}, result.model().labels());
             assertEquals("threshold", result.method());
@@ -33,12 +34,37 @@ class CustomClustererTest {
     @Test
     void clustererObjectIsUsedDirectly() {
         try (TensorColumn column = TensorColumn.of("v", ROWS)) {
-            ClusterResult result = Clustering.fit(column, ClusterSpec.defaults()
+            ClusterResult<?> result = Clustering.fit(column, ClusterSpec.defaults()
                     .withClusterer(new ThresholdClusterer(1, 1.5)).withBackend("scalar"));
             assertArrayEquals(new int[]{0, 0, 1, 0, 1}, result.model().labels());
             assertEquals(2, result.k());
             assertTrue(result.model().diagnostics().isEmpty());
             assertThrows(UnsupportedOperationException.class, () -> result.model().predict(null, null));
+        }
+    }
+
+    @Test
+    void providerOptionsTakeTheTypedPath() {
+        try (TensorColumn column = TensorColumn.of("v", ROWS)) {
+            ClusterResult<ThresholdClusterer.Fit> result = Clustering.fit(column,
+                    ClusterSpec.defaults().withOptions(new ThresholdClusterer.Options(0, 1.0)).withBackend("scalar"));
+            assertArrayEquals(new int[]{0, 1, 0, 1, 0}, result.model().labels());
+            assertEquals(1.0, result.model().cut());
+            assertEquals("threshold", result.method());
+            // The typed options and the map read by the provider are the same thing.
+            assertEquals(new ThresholdClusterer.Options(0, 1.0), Clusterers.options("threshold", Map.of("cut", 1.0)));
+            assertEquals(Map.of("column", 0, "cut", 1.0), new ThresholdClusterer.Options(0, 1.0).toParams());
+            // Every method accepts seed, a third-party one too.
+            assertEquals(new ThresholdClusterer.Options(0, 1.0), Clusterers.options("threshold", Map.of("cut", 1.0, "seed", 7)));
+        }
+    }
+
+    @Test
+    void clustererObjectKeepsItsModelType() {
+        try (TensorColumn column = TensorColumn.of("v", ROWS)) {
+            ClusterResult<ThresholdClusterer.Fit> result = Clustering.fit(column, ClusterSpec.defaults()
+                    .withClusterer(new ThresholdClusterer(1, 1.5)).withBackend("scalar"));
+            assertEquals(1.5, result.model().cut());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.Metrics;
 
 import dev.clusterby.ClusterbyException;
@@ -97,7 +98,7 @@ class GaussianMixtureTest {
     void autoKOnIrisPicksTheLowestBic() {
         try (Arena arena = Arena.ofConfined()) {
             RealData iris = RealData.iris(arena);
-            Clusterer clusterer = Clusterers.create("gmm", Map.of("k", "auto", "seed", 0));
+            Clusterer<?> clusterer = Clusterers.create("gmm", Map.of("k", "auto", "seed", 0));
             GaussianMixture.Model model = (GaussianMixture.Model) clusterer.fit(iris.x(), backend);
             assertEquals(2, model.k());
             assertEquals("bic", model.kCriterion());
@@ -109,7 +110,7 @@ class GaussianMixtureTest {
             assertTrue(Metrics.adjustedRandIndex(iris.labels(), model.labels()) >= 0.5681 - 0.03);
             // An explicit range is searched to its end.
             GaussianMixture.Model ranged = (GaussianMixture.Model) Clusterers.create("gmm",
-                    Map.of("n-components", "auto", "k-min", 1, "k-max", 8, "covariance", "diag")).fit(iris.x(), backend);
+                    Map.of("k", "auto", "k-min", 1, "k-max", 8, "covariance", "diag")).fit(iris.x(), backend);
             assertEquals(java.util.List.of(1, 2, 3, 4, 5, 6, 7, 8), java.util.List.copyOf(ranged.kScores().keySet()));
         }
     }
@@ -218,7 +219,7 @@ class GaussianMixtureTest {
         assertOption("k-min", () -> Clusterers.create("gmm", Map.of("k", 3, "k-min", 2)));
         assertOption("k", () -> Clusterers.create("gmm", Map.of("k", "many")));
         assertOption("n_components", () -> Clusterers.create("gmm", Map.of("n_components", 3)));
-        assertEquals("gmm(diag)", Clusterers.create("gmm", Map.of("n-components", 3, "covariance", "DIAG",
+        assertEquals("gmm(diag)", Clusterers.create("gmm", Map.of("k", 3, "covariance", "DIAG",
                 "reg-covar", 1e-4, "tol", 1e-2, "max-iter", 5, "n-init", 2, "seed", 7)).name());
     }
 

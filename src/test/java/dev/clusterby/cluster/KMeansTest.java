@@ -1,5 +1,6 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.Metrics;
 
 import dev.clusterby.ClusterbyException;

@@ -1,5 +1,6 @@
 package dev.clusterby.cluster;
 
+import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.Metrics;
 
 import dev.clusterby.ClusterbyException;
@@ -223,7 +224,7 @@ class SpectralTest {
     void registeredAsSpectral() {
         try (Arena arena = Arena.ofShared()) {
             LabeledSets iris = LabeledSets.iris(arena);
-            Clusterer clusterer = Clusterers.create("spectral", Map.of("k", 3, "affinity", "nearest_neighbors", "n-neighbors", 10));
+            Clusterer<?> clusterer = Clusterers.create("spectral", Map.of("k", 3, "affinity", "nearest_neighbors", "n-neighbors", 10));
             assertEquals("spectral(nearest-neighbors)", clusterer.name());
             assertTrue(Metrics.adjustedRandIndex(iris.labels(), clusterer.fitPredict(iris.data(), backend)) >= 0.7592 - 0.03);
             assertThrows(ClusterbyException.BadOption.class, () -> Clusterers.create("spectral", Map.of("linkage", "ward")));

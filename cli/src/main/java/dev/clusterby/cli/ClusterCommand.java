@@ -112,10 +112,10 @@ final class ClusterCommand implements Callable<Integer> {
             Column byColumn = panel.column(column);
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
-            ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
+            ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
                     .withInstruction(instruction());
-            ClusterBy cb = panel.clusterBy(column, clusterSpec);
+            ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
@@ -190,7 +190,7 @@ final class ClusterCommand implements Callable<Integer> {
         throw new ClusterbyException.BadOption("--by", "is required for this input; its columns are " + panel.columnNames());
     }
 
-    private void write(ClusterBy cb) {
+    private void write(ClusterBy<?> cb) {
         String name = out.getFileName().toString().toLowerCase();
         if (name.endsWith(".npy")) {
             try (DataPanel labels = DataPanel.of(cb.result().labels())) {

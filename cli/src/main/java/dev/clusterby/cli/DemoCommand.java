@@ -86,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
             int[] truth = panel.intColumn("label").toIntArray(-1);
             out.printf("demo: %d Fashion-MNIST test images, 10 classes; clustering by the image%n", panel.size());
             ProgressBar progress = new ProgressBar(err, "embedding");
-            ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
+            ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     // 10 seedings, as scikit-learn long defaulted to: on these features 3 leave ±0.03 NMI to chance.
                     .withParams(Map.of("k", 10, "seed", seed, "n-init", 10)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
-            ClusterBy cb = panel.clusterBy("image", clusterSpec);
+            ClusterBy<?> cb = panel.clusterBy("image", clusterSpec);
             progress.finish();
             int[] labels = cb.result().labels().toIntArray(-1);
             out.println("majority true class per cluster:");
@@ -120,10 +120,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("demo: %d emoji names from %d Unicode groups (%s); clustering by their text%n", panel.size(),
                     truth.groupCount(), String.join(", ", ((StringColumn) truth.keys()).values()));
             ProgressBar progress = new ProgressBar(err, "embedding");
-            ClusterSpec clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
+            ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     .withParams(Map.of("k", truth.groupCount(), "seed", seed)).withBackend(backend)
                     .withCacheDir(cacheDir).withProgress(progress);
-            ClusterBy cb = panel.clusterBy("text", clusterSpec);
+            ClusterBy<?> cb = panel.clusterBy("text", clusterSpec);
             progress.finish();
             Report.clusters(out, cb, "name", 6);
             int[] labels = cb.result().labels().toIntArray(-1);

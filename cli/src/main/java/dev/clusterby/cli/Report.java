@@ -13,7 +13,7 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    static void clusters(PrintWriter out, ClusterBy cb, String sampleColumn, int samples) {
+    static void clusters(PrintWriter out, ClusterBy<?> cb, String sampleColumn, int samples) {
         DataPanel panel = cb.panel();
         Column sample = sampleColumn != null && panel.hasColumn(sampleColumn) ? panel.column(sampleColumn) : null;
         int[] sizes = cb.sizes();
@@ -33,7 +33,7 @@ final class Report {
     }
 
     /** One line when k was chosen automatically: {@code auto-k: criterion=silhouette chosen=3 scores=2:0.412,3:0.520}. */
-    static void autoK(PrintWriter out, ClusterResult result) {
+    static void autoK(PrintWriter out, ClusterResult<?> result) {
         Map<String, Object> diagnostics = result.model().diagnostics();
         if (!(diagnostics.get("k-criterion") instanceof String criterion)) return;
         StringBuilder scores = new StringBuilder();
@@ -49,7 +49,7 @@ final class Report {
     }
 
     /** The two lines scripts rely on. */
-    static void summaryLines(PrintWriter out, ClusterResult result) {
+    static void summaryLines(PrintWriter out, ClusterResult<?> result) {
         out.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
         out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
                 result.model().iterations(), result.fitSeconds());

@@ -91,7 +91,7 @@ class CliAutoKTest {
             rows[i] = new float[]{centres[i % 3][0] + (float) Math.sin(i) * 0.5f, centres[i % 3][1] + (float) Math.cos(i * 1.7) * 0.5f};
         }
         try (dev.clusterby.TensorColumn column = dev.clusterby.TensorColumn.of("v", rows)) {
-            dev.clusterby.ClusterResult result = dev.clusterby.Clustering.fit(column, dev.clusterby.ClusterSpec.defaults()
+            dev.clusterby.ClusterResult<?> result = dev.clusterby.Clustering.fit(column, dev.clusterby.ClusterSpec.defaults()
                     .withMethod("kmeans").withParams(java.util.Map.of("k", "auto", "k-max", 5)).withBackend("scalar"));
             StringWriter text = new StringWriter();
             try (PrintWriter out = new PrintWriter(text)) {
@@ -99,7 +99,7 @@ class CliAutoKTest {
             }
             assertTrue(text.toString().matches("auto-k: criterion=silhouette chosen=3 scores=2:0\\.\\d{3},3:0\\.\\d{3},4:0\\.\\d{3},5:0\\.\\d{3}\\R"),
                     text.toString());
-            dev.clusterby.ClusterResult gmm = dev.clusterby.Clustering.fit(column, dev.clusterby.ClusterSpec.defaults()
+            dev.clusterby.ClusterResult<?> gmm = dev.clusterby.Clustering.fit(column, dev.clusterby.ClusterSpec.defaults()
                     .withMethod("gmm").withParams(java.util.Map.of("k", "auto", "covariance", "spherical")).withBackend("scalar"));
             StringWriter gmmText = new StringWriter();
             try (PrintWriter out = new PrintWriter(gmmText)) {

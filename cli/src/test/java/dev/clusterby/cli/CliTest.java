@@ -68,6 +68,17 @@ class CliTest {
     }
 
     @Test
+    void seedIsAcceptedByEveryMethod() throws IOException {
+        // Scripts pass the same flags to every method; a deterministic one (hierarchical) ignores the seed.
+        Path input = npy("seeded.npy", twoBlobs(50));
+        for (String method : List.of("hierarchical", "spectral", "gmm", "kmeans", "minibatch-kmeans")) {
+            Run result = run("cluster", input.toString(), "--method", method, "--k", "2", "--seed", "1");
+            assertEquals(0, result.code(), method + ": " + result.err());
+            assertTrue(result.out().lines().anyMatch(l -> l.startsWith("fit: ") && l.contains(" k=2 ")), method + ": " + result.out());
+        }
+    }
+
+    @Test
     void textCsvWithAggregatesAndCsvOutput() throws IOException {
         StringBuilder content = new StringBuilder("text,rating\n");
         String[] fruit = {"apples and pears", "fresh bananas", "ripe mangoes", "sweet cherries"};

@@ -10,13 +10,13 @@ public class QuickStart {
     public static void main(String[] args) {
         // --- README quick start begins ---
         try (DataPanel dp = DataPanel.read(Path.of("reviews.csv"))) {
-            ClusterBy cb = dp.clusterBy("text");                   // encoder "auto" (bge-small), method "kmeans"
+            ClusterBy<?> cb = dp.clusterBy("text");                // encoder "auto" (bge-small), method "kmeans"
             Column meanRating = cb.column("rating").mean();        // one value per cluster
             DataPanel perCluster = cb.aggregate(Map.of("rating", Agg.MEAN, "date", Agg.MAX));
             DataPanel labeled = cb.toDataPanel();                  // every row plus a "cluster" column
-            ClusterBy again = dp.clusterBy("text", "kmeans", Map.of("k", 12));   // reuses the cached embedding
+            ClusterBy<?> again = dp.clusterBy("text", "kmeans", Map.of("k", 12));   // reuses the cached embedding
             IntColumn labels = Clustering.cluster(dp.column("text"), "kmeans", "auto", Map.of("k", 5));
-            ClusterResult fit = Clustering.fit(dp.column("text"), ClusterSpec.defaults().withParam("k", 5));
+            ClusterResult<?> fit = Clustering.fit(dp.column("text"), ClusterSpec.defaults().withParam("k", 5));
             fit.model();                                           // the fitted clusterer (centroids, inertia, predict)
             again.result().embeddedComputed();                     // 0: the second call encoded nothing
             dp.columnNames(true);                                  // [..., bge-small(text)]: the hidden cache column

@@ -48,9 +48,9 @@ public final class InstructNmiBench {
                 double nc = 0, nk = 0;
                 String summary = "";
                 for (int seed = 0; seed < seeds; seed++) {
-                    ClusterSpec spec = ClusterSpec.defaults().withEncoder(encoder).withParams(Map.of("k", k, "seed", seed))
+                    ClusterSpec<?> spec = ClusterSpec.defaults().withEncoder(encoder).withParams(Map.of("k", k, "seed", seed))
                             .withInstruction(run.getValue());
-                    ClusterBy cb = panel.clusterBy("text", spec);
+                    ClusterBy<?> cb = panel.clusterBy("text", spec);
                     int[] labels = cb.result().labels().toIntArray(-1);
                     nc += Metrics.normalizedMutualInfo(colour, labels);
                     nk += Metrics.normalizedMutualInfo(kind, labels);

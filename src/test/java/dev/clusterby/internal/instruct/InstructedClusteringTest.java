@@ -1,6 +1,7 @@
 package dev.clusterby.internal.instruct;
 
 
+import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.ClusterBy;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
@@ -61,7 +62,7 @@ class InstructedClusteringTest {
         panel.close();
     }
 
-    static ClusterSpec spec(Instruction instruction) {
+    static ClusterSpec<Clusterer.Fitted> spec(Instruction instruction) {
         return ClusterSpec.defaults().withParams(Map.of("k", 9, "seed", 1)).withCacheDir(folder.resolve("cache"))
                 .withInstruction(instruction);
     }
@@ -69,7 +70,7 @@ class InstructedClusteringTest {
     record Nmi(double colour, double kind, InstructionReport report) {}
 
     static Nmi run(Instruction instruction) {
-        ClusterBy cb = panel.clusterBy("text", spec(instruction));
+        ClusterBy<?> cb = panel.clusterBy("text", spec(instruction));
         int[] labels = cb.result().labels().toIntArray(-1);
         return new Nmi(Metrics.normalizedMutualInfo(colour, labels), Metrics.normalizedMutualInfo(kind, labels),
                 cb.result().instructionReport());
@@ -126,9 +127,9 @@ class InstructedClusteringTest {
      */
     @Test
     void discoverTowardKindWithMiniLm() {
-        ClusterSpec minilm = spec(null).withEncoder("minilm");
+        ClusterSpec<?> minilm = spec(null).withEncoder("minilm");
         int[] plain = panel.clusterBy("text", minilm).result().labels().toIntArray(-1);
-        ClusterBy cb = panel.clusterBy("text", minilm.withInstruction(Instruction.text("group by the kind of object")));
+        ClusterBy<?> cb = panel.clusterBy("text", minilm.withInstruction(Instruction.text("group by the kind of object")));
         int[] labels = cb.result().labels().toIntArray(-1);
         List<String> phrases = cb.result().instructionReport().phrases();
         double plainKindMini = Metrics.normalizedMutualInfo(kind, plain), plainColourMini = Metrics.normalizedMutualInfo(colour, plain);
@@ -152,7 +153,7 @@ class InstructedClusteringTest {
     void instructionsReuseTheCachedEmbeddingAndTheirOwnVectors() {
         Instruction byColour = Instruction.template("the colour {}", COLOURS);
         long before = EncoderStats.rowsEncoded();
-        ClusterBy first = panel.clusterBy("text", spec(byColour));
+        ClusterBy<?> first = panel.clusterBy("text", spec(byColour));
         assertEquals(0, first.result().embeddedComputed(), "the column is never re-encoded");
         assertTrue(EncoderStats.rowsEncoded() - before <= COLOURS.size(), "only the prompts are encoded");
         before = EncoderStats.rowsEncoded();
