@@ -108,4 +108,26 @@ class KMeansTest {
             assertTrue(e.getMessage().contains("k=5") && e.getMessage().contains("3 rows"), e.getMessage());
         }
     }
+
+    @Test
+    void nInitDefaultFollowsTheSizeRuleAndAnExplicitValueWins() {
+        // clamp(floor(5e8 / (n·k·d)), 1, 10); benchmarks/RESULTS-defaults.md
+        assertEquals(10, KMeans.defaultNInit(150, 8, 4));
+        assertEquals(10, KMeans.defaultNInit(5000, 100, 100));      // n·k·d = 5e7
+        assertEquals(6, KMeans.defaultNInit(10_000, 10, 784));      // 7.8e7
+        assertEquals(1, KMeans.defaultNInit(60_000, 10, 784));
+        assertEquals(1, KMeans.defaultNInit(100_000, 256, 128));
+        assertEquals(KMeans.AUTO_N_INIT, KMeans.Options.of(3).nInit());
+        try (Arena arena = Arena.ofConfined()) {
+            FloatMatrix data = Segments.matrix(arena, 300, 5);
+            blobs(data, 6, 6.0, 11);
+            KMeans.Model rule = new KMeans(KMeans.Options.fromParams(Params.of(Map.of("k", 6)))).fit(data, backend);
+            KMeans.Model ten = KMeans.fit(data, new KMeans.Options(6, 300, 1e-4, 42, 10, false), backend);
+            assertEquals(ten.inertia(), rule.inertia(), 0);
+            assertEquals(rule.inertia(), new KMeans(KMeans.Options.fromParams(Params.of(Map.of("k", 6, "n-init", "auto")))).fit(data, backend).inertia(), 0);
+            KMeans.Model one = new KMeans(KMeans.Options.fromParams(Params.of(Map.of("k", 6, "n-init", 1)))).fit(data, backend);
+            assertEquals(KMeans.fit(data, new KMeans.Options(6, 300, 1e-4, 42, 1, false), backend).inertia(), one.inertia(), 0);
+            assertThrows(ClusterbyException.BadOption.class, () -> new KMeans(KMeans.Options.fromParams(Params.of(Map.of("k", 6, "n-init", 0)))));
+        }
+    }
 }
