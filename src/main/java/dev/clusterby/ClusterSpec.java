@@ -10,48 +10,48 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything a clustering call can be told, with defaults: method {@code kmeans}, encoder {@code auto}, backend
- * {@code auto}, the default cache folder. Immutable; the {@code with…} methods return changed copies.
+ * Everything a clustering call can be told, with defaults: method {@code kmeans}, encoder {@code auto}, and the
+ * {@link Settings} (backend, device, cache folder, threads, encoder batching) resolved from the system properties and
+ * environment when the spec is made. Immutable; the {@code with…} methods return changed copies.
  *
  * @param method    a registered method name (see {@code Clusterers.names()}); ignored when {@code clusterer} is set
  * @param clusterer a user's own clusterer object, or null
  * @param encoder   an encoder name, or {@code auto} for the column's modality
  * @param params    the method's options, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol}
- * @param backend   a compute backend name, or {@code auto}
- * @param cacheDir  the embedding cache folder, or null for the default
+ * @param settings  where and how it runs; null for {@link Settings#defaults()}
  * @param progress  told how many rows are embedded, batch by batch
  * @param instruction what to group by, in words (see {@link Instruction}), or null to cluster the plain embedding
  */
-public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, String backend,
-                          Path cacheDir, Encoder.ProgressListener progress, Instruction instruction) {
+public record ClusterSpec(String method, Clusterer clusterer, String encoder, Map<String, Object> params, Settings settings,
+                          Encoder.ProgressListener progress, Instruction instruction) {
 
     public ClusterSpec {
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
         if (encoder == null || encoder.isBlank()) throw new ClusterbyException.BadOption("encoder", "must not be blank");
         params = Map.copyOf(params == null ? Map.of() : params);
-        backend = backend == null ? "auto" : backend;
+        settings = settings == null ? Settings.defaults() : settings;
         progress = progress == null ? Encoder.ProgressListener.NONE : progress;
         if (instruction != null) instruction.effectiveMethod();
     }
 
     public static ClusterSpec defaults() {
-        return new ClusterSpec("kmeans", null, "auto", Map.of(), "auto", null, null, null);
+        return new ClusterSpec("kmeans", null, "auto", Map.of(), Settings.defaults(), null, null);
     }
 
     public ClusterSpec withMethod(String newMethod) {
-        return new ClusterSpec(newMethod, null, encoder, params, backend, cacheDir, progress, instruction);
+        return new ClusterSpec(newMethod, null, encoder, params, settings, progress, instruction);
     }
 
     public ClusterSpec withClusterer(Clusterer custom) {
-        return new ClusterSpec(custom.name(), custom, encoder, params, backend, cacheDir, progress, instruction);
+        return new ClusterSpec(custom.name(), custom, encoder, params, settings, progress, instruction);
     }
 
     public ClusterSpec withEncoder(String newEncoder) {
-        return new ClusterSpec(method, clusterer, newEncoder, params, backend, cacheDir, progress, instruction);
+        return new ClusterSpec(method, clusterer, newEncoder, params, settings, progress, instruction);
     }
 
     public ClusterSpec withParams(Map<String, ?> newParams) {
-        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, instruction);
+        return new ClusterSpec(method, clusterer, encoder, Map.copyOf(newParams), settings, progress, instruction);
     }
 
     /** Adds or replaces one parameter. */
@@ -61,20 +61,32 @@ public record ClusterSpec(String method, Clusterer clusterer, String encoder, Ma
         return withParams(merged);
     }
 
-    public ClusterSpec withBackend(String newBackend) {
-        return new ClusterSpec(method, clusterer, encoder, params, newBackend, cacheDir, progress, instruction);
+    /** Replaces the settings; null means {@link Settings#defaults()}. */
+    public ClusterSpec withSettings(Settings newSettings) {
+        return new ClusterSpec(method, clusterer, encoder, params, newSettings, progress, instruction);
     }
 
+    /** The compute backend by name (case-insensitive), or {@code auto}; null resolves it from the property or environment. */
+    public ClusterSpec withBackend(String newBackend) {
+        return withSettings(settings.withBackend(newBackend));
+    }
+
+    /** The encoder's device: {@code auto}, {@code cpu} or {@code cuda}; null resolves it from the property or environment. */
+    public ClusterSpec withDevice(String newDevice) {
+        return withSettings(settings.withDevice(newDevice));
+    }
+
+    /** The embedding cache folder; null resolves it from the property or environment. */
     public ClusterSpec withCacheDir(Path dir) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, dir, progress, instruction);
+        return withSettings(settings.withCacheDir(dir));
     }
 
     public ClusterSpec withProgress(Encoder.ProgressListener listener) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, listener, instruction);
+        return new ClusterSpec(method, clusterer, encoder, params, settings, listener, instruction);
     }
 
     /** Steers the clustering by an instruction; null clusters the plain embedding. Fails if its parts do not fit together. */
     public ClusterSpec withInstruction(Instruction newInstruction) {
-        return new ClusterSpec(method, clusterer, encoder, params, backend, cacheDir, progress, newInstruction);
+        return new ClusterSpec(method, clusterer, encoder, params, settings, progress, newInstruction);
     }
 }
