@@ -80,8 +80,9 @@ public final class ComputeBackends {
 
     private static synchronized ComputeBackend fastest(Settings settings) {
         List<String> skipped = new ArrayList<>();
-        for (ComputeBackendProvider provider : providers().values()) {
-            if (provider.priority() < 0) continue;
+        List<ComputeBackendProvider> candidates = providers().values().stream().filter(p -> p.priority() >= 0)
+                .sorted(Comparator.comparingInt(ComputeBackendProvider::priority).reversed()).toList();
+        for (ComputeBackendProvider provider : candidates) {
             ComputeBackend backend = open(provider, settings);
             if (backend != null) {
                 if (!skipped.isEmpty() && !fallbackLogged) {
