@@ -3,7 +3,15 @@
  *
  * Matrices are float32 row-major; labels and indices int32; moments float64. Every kernel returns
  * CB_OK or a negative CB_E* code and fully overwrites its outputs. `threads` <= 0 means the default:
- * the CLUSTERBY_THREADS environment variable, else the online processor count.
+ * the CLUSTERBY_THREADS environment variable, else the online processor count. The Java backend always passes
+ * its thread count (clusterby's Settings.threads), so from Java the variable matters only through Settings,
+ * which reads the same CLUSTERBY_THREADS when nothing else sets the threads.
+ *
+ * Environment variables for tests and tuning only (not user settings; they may change without notice):
+ *   CLUSTERBY_ISA         lowers the CPU path: "x86-64-v3" (AVX2) or "x86-64" (baseline), so tests cover
+ *                         every path on one machine; read once, at the first kernel call.
+ *   CLUSTERBY_PANEL_KIB   the assign kernels' centroid panel budget in KiB (cache blocking experiments).
+ *   CLUSTERBY_SGEMM_ROWS  the row block of cb_assign_sgemm (tuning experiments).
  *
  * The Java bindings (clusterby_h.java) are generated from this file by gen-bindings.py: keep one
  * declaration per line, with only the types that script knows.

@@ -26,15 +26,15 @@ import java.util.Map;
  * @param encoder   an encoder name, or {@code auto} for the column's modality
  * @param params    the method's options as a map, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol};
  *                  with typed options, their {@code toParams()}
- * @param backend   a compute backend name, or {@code auto}
- * @param cacheDir  the embedding cache folder, or null for the default
+ * @param settings  where and how it runs (backend, device, cache folder, threads, encoder batching); null for
+ *                  {@link Settings#defaults()}
  * @param progress  told how many rows are embedded, batch by batch
  * @param instruction what to group by, in words (see {@link Instruction}), or null to cluster the plain embedding
  * @param <M> the fitted model type
  */
 public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOptions<? extends M> options,
                                                       Clusterer<? extends M> clusterer, String encoder,
-                                                      Map<String, Object> params, String backend, Path cacheDir,
+                                                      Map<String, Object> params, Settings settings,
                                                       Encoder.ProgressListener progress, Instruction instruction) {
 
     /** Validates and normalises: typed options and a clusterer name the method, and options fill the params. */
@@ -51,36 +51,36 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
         if (encoder == null || encoder.isBlank()) throw new ClusterbyException.BadOption("encoder", "must not be blank");
         params = Map.copyOf(params == null ? Map.of() : params);
-        backend = backend == null ? "auto" : backend;
+        settings = settings == null ? Settings.defaults() : settings;
         progress = progress == null ? Encoder.ProgressListener.NONE : progress;
         if (instruction != null) instruction.effectiveMethod();
     }
 
     /** k-means with its defaults (k = 8), encoder and backend {@code auto}. */
     public static ClusterSpec<KMeans.Model> defaults() {
-        return new ClusterSpec<>("kmeans", null, null, "auto", Map.of(), "auto", null, null, null);
+        return new ClusterSpec<>("kmeans", null, null, "auto", Map.of(), Settings.defaults(), null, null);
     }
 
     /** Another method by name, configured by the map ({@link #withParams}); typed options are dropped with their method. */
     public ClusterSpec<Clusterer.Fitted> withMethod(String newMethod) {
         Map<String, Object> kept = options != null ? Map.of() : params;
-        return new ClusterSpec<>(newMethod, null, null, encoder, kept, backend, cacheDir, progress, instruction);
+        return new ClusterSpec<>(newMethod, null, null, encoder, kept, settings, progress, instruction);
     }
 
     /** Typed, validated options; the result's model has their type. */
     public <N extends Clusterer.Fitted> ClusterSpec<N> withOptions(ClusterOptions<N> newOptions) {
         java.util.Objects.requireNonNull(newOptions, "options");
-        return new ClusterSpec<>(newOptions.method(), newOptions, null, encoder, Map.of(), backend, cacheDir, progress, instruction);
+        return new ClusterSpec<>(newOptions.method(), newOptions, null, encoder, Map.of(), settings, progress, instruction);
     }
 
     /** A user's own clusterer object, used as it is (params are not read); the result's model has its type. */
     public <N extends Clusterer.Fitted> ClusterSpec<N> withClusterer(Clusterer<N> custom) {
-        return new ClusterSpec<>(custom.name(), null, custom, encoder, params, backend, cacheDir, progress, instruction);
+        return new ClusterSpec<>(custom.name(), null, custom, encoder, params, settings, progress, instruction);
     }
 
     /** The same spec with another encoder. */
     public ClusterSpec<M> withEncoder(String newEncoder) {
-        return new ClusterSpec<>(method, options, clusterer, newEncoder, params, backend, cacheDir, progress, instruction);
+        return new ClusterSpec<>(method, options, clusterer, newEncoder, params, settings, progress, instruction);
     }
 
     /**
@@ -88,7 +88,7 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
      * {@code Options.fromParams}. Replaces typed options (the map is the whole configuration).
      */
     public ClusterSpec<Clusterer.Fitted> withParams(Map<String, ?> newParams) {
-        return new ClusterSpec<>(method, null, clusterer, encoder, Map.copyOf(newParams), backend, cacheDir, progress, instruction);
+        return new ClusterSpec<>(method, null, clusterer, encoder, Map.copyOf(newParams), settings, progress, instruction);
     }
 
     /** Adds or replaces one parameter; with typed options, on top of their {@code toParams()}. */
@@ -98,24 +98,34 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
         return withParams(merged);
     }
 
-    /** The same spec with another compute backend name ({@code auto} for the best available). */
-    public ClusterSpec<M> withBackend(String newBackend) {
-        return new ClusterSpec<>(method, options, clusterer, encoder, params, newBackend, cacheDir, progress, instruction);
+    /** Replaces the settings; null means {@link Settings#defaults()}. */
+    public ClusterSpec<M> withSettings(Settings newSettings) {
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, newSettings, progress, instruction);
     }
 
-    /** The same spec with another embedding cache folder. */
+    /** The compute backend by name (case-insensitive), or {@code auto}; null resolves it from the property or environment. */
+    public ClusterSpec<M> withBackend(String newBackend) {
+        return withSettings(settings.withBackend(newBackend));
+    }
+
+    /** The encoder's device: {@code auto}, {@code cpu} or {@code cuda}; null resolves it from the property or environment. */
+    public ClusterSpec<M> withDevice(String newDevice) {
+        return withSettings(settings.withDevice(newDevice));
+    }
+
+    /** The embedding cache folder; null resolves it from the property or environment. */
     public ClusterSpec<M> withCacheDir(Path dir) {
-        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, dir, progress, instruction);
+        return withSettings(settings.withCacheDir(dir));
     }
 
     /** The same spec with another embedding progress listener. */
     public ClusterSpec<M> withProgress(Encoder.ProgressListener listener) {
-        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, cacheDir, listener, instruction);
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, settings, listener, instruction);
     }
 
     /** Steers the clustering by an instruction; null clusters the plain embedding. Fails if its parts do not fit together. */
     public ClusterSpec<M> withInstruction(Instruction newInstruction) {
-        return new ClusterSpec<>(method, options, clusterer, encoder, params, backend, cacheDir, progress, newInstruction);
+        return new ClusterSpec<>(method, options, clusterer, encoder, params, settings, progress, newInstruction);
     }
 
     /**

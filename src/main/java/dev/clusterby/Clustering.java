@@ -78,9 +78,9 @@ public final class Clustering {
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
         if (spec.instruction() != null) Instructions.check(column, spec.instruction());
-        ComputeBackend backend = ComputeBackends.select(spec.backend());
+        ComputeBackend backend = ComputeBackends.select(spec.settings());
         Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, spec.cacheDir(), spec.progress());
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, spec.settings(), spec.progress());
              Arena views = Arena.ofShared()) {
             int[] good = goodRows(column.size(), embedding.errors());
             // Clusterers (and instruction views) see only the rows that were embedded; the others get label -1.

@@ -44,19 +44,19 @@ final class Embeddings {
         }
     }
 
-    static Resolved resolve(DataPanel panel, Column column, String encoderName, Path cacheDir,
+    static Resolved resolve(DataPanel panel, Column column, String encoderName, Settings settings,
                             Encoder.ProgressListener progress) {
-        return resolve(panel, column, encoderName, null, cacheDir, progress);
+        return resolve(panel, column, encoderName, null, settings, progress);
     }
 
     /** As above, with a crop for image columns (null for none). */
-    static Resolved resolve(DataPanel panel, Column column, String encoderName, Crop crop, Path cacheDir,
+    static Resolved resolve(DataPanel panel, Column column, String encoderName, Crop crop, Settings settings,
                             Encoder.ProgressListener progress) {
         if (crop != null && !(column instanceof ImageColumn)) {
             throw new ClusterbyException.BadOption("crop", "applies to image columns; '" + column.name() + "' is " + column.type());
         }
         if (column instanceof ImageColumn images) {
-            return images(panel, images, Encoders.resolve(encoderName, Encoder.Modality.IMAGE), crop, cacheDir, progress);
+            return images(panel, images, Encoders.resolve(encoderName, Encoder.Modality.IMAGE, settings), crop, settings, progress);
         }
         int missing = column.firstMissing();
         if (missing >= 0) {
@@ -72,7 +72,7 @@ final class Embeddings {
             case IntColumn c -> numeric(column, encoderName);
             case DoubleColumn c -> numeric(column, encoderName);
             case BooleanColumn c -> numeric(column, encoderName);
-            case StringColumn s -> encoded(panel, s, Encoders.resolve(encoderName, Encoder.Modality.TEXT), cacheDir, progress);
+            case StringColumn s -> encoded(panel, s, Encoders.resolve(encoderName, Encoder.Modality.TEXT, settings), settings, progress);
             case ImageColumn i -> throw new IllegalStateException("image columns are handled above");
             case TimestampColumn t -> throw new ClusterbyException.InvalidData("cannot cluster by timestamp column '"
                     + column.name() + "'; group by it instead");
@@ -110,7 +110,7 @@ final class Embeddings {
         requireFinite(t, java.util.Collections.emptySortedMap());
     }
 
-    private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Path cacheDir,
+    private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Settings settings,
                                     Encoder.ProgressListener progress) {
         String hiddenName = encoder.id() + "(" + column.name() + ")";
         String derivation = encoder.id() + "@" + encoder.version();
@@ -120,7 +120,7 @@ final class Embeddings {
             TensorColumn hit = panel.cachedTensor(hiddenName, fingerprint);
             if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false);
         }
-        EmbeddingCache cache = new EmbeddingCache(cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory());
+        EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
         TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
         int computed = 0, cached = n;
         try {
@@ -150,7 +150,7 @@ final class Embeddings {
      * {@link Resolved#errors()}), marked missing in the tensor and stored as NaN in the disk cache, and the caller
      * leaves it out of clustering. A crop box outside an image stops the run: that is a mistake in the crop.
      */
-    private static Resolved images(DataPanel panel, ImageColumn column, Encoder encoder, Crop crop, Path cacheDir,
+    private static Resolved images(DataPanel panel, ImageColumn column, Encoder encoder, Crop crop, Settings settings,
                                    Encoder.ProgressListener progress) {
         String hiddenName = encoder.id() + "(" + column.name() + (crop == null ? "" : " " + crop.cacheKeyPart()) + ")";
         String derivation = encoder.id() + "@" + encoder.version() + (crop == null ? "" : "|" + crop.cacheKeyPart());
@@ -165,7 +165,7 @@ final class Embeddings {
                 return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors);
             }
         }
-        EmbeddingCache cache = new EmbeddingCache(cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory());
+        EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
         TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
         SortedMap<Integer, String> errors = new TreeMap<>();
         int computed = 0, cached = n;

@@ -42,8 +42,8 @@ final class Instructions {
         InstructMethod method = instruction.effectiveMethod().orElse(null);
         if (method == null) return null;
         Encoder.Modality modality = column instanceof ImageColumn ? Encoder.Modality.IMAGE : Encoder.Modality.TEXT;
-        Encoder encoder = Encoders.resolve(spec.encoder(), modality).textEncoderForInstructions();
-        EmbeddingCache disk = new EmbeddingCache(spec.cacheDir() != null ? spec.cacheDir() : EmbeddingCache.defaultDirectory());
+        Encoder encoder = Encoders.resolve(spec.encoder(), modality, spec.settings()).textEncoderForInstructions();
+        EmbeddingCache disk = new EmbeddingCache(spec.settings().cacheDir());
         return switch (method) {
             case MASK -> {
                 float[] t = Steering.embed(encoder, instruction.instructionText());

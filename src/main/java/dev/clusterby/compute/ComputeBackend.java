@@ -97,7 +97,10 @@ public interface ComputeBackend extends AutoCloseable {
      */
     void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances);
 
-    /** Releases devices, contexts and buffers. Safe to call twice. */
+    /**
+     * Releases devices, contexts and buffers. Safe to call twice. The backends clusterby hands out (through
+     * {@code Settings.backend()}) are owned by its registry: closing one of those does nothing.
+     */
     @Override
     default void close() {}
 

@@ -60,7 +60,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Any other option of the method.")
     Map<String, String> extra = new LinkedHashMap<>();
 
-    @Option(names = "--backend", defaultValue = "auto", description = "Compute backend: auto, native, java, opencl, scalar.")
+    @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl) or the labels (.npy).")
@@ -105,7 +105,6 @@ final class ClusterCommand implements Callable<Integer> {
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
-        Devices.apply(device);
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);
@@ -113,7 +112,7 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params(kValue)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress)
+                    .withParams(params(kValue)).withBackend(backend).withDevice(device).withCacheDir(cacheDir).withProgress(progress)
                     .withInstruction(instruction());
             ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
             progress.finish();

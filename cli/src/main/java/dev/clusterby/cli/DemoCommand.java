@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "kmeans", description = "Clustering method.")
     String method;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "Compute backend.")
+    @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
@@ -71,7 +71,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Devices.apply(device);
         return images ? images() : text();
     }
 
@@ -88,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             ProgressBar progress = new ProgressBar(err, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     // 10 seedings, as scikit-learn long defaulted to: on these features 3 leave ±0.03 NMI to chance.
-                    .withParams(Map.of("k", 10, "seed", seed, "n-init", 10)).withBackend(backend).withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(Map.of("k", 10, "seed", seed, "n-init", 10)).withBackend(backend).withDevice(device).withCacheDir(cacheDir).withProgress(progress);
             ClusterBy<?> cb = panel.clusterBy("image", clusterSpec);
             progress.finish();
             int[] labels = cb.result().labels().toIntArray(-1);
@@ -121,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                     truth.groupCount(), String.join(", ", ((StringColumn) truth.keys()).values()));
             ProgressBar progress = new ProgressBar(err, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(Map.of("k", truth.groupCount(), "seed", seed)).withBackend(backend)
+                    .withParams(Map.of("k", truth.groupCount(), "seed", seed)).withBackend(backend).withDevice(device)
                     .withCacheDir(cacheDir).withProgress(progress);
             ClusterBy<?> cb = panel.clusterBy("text", clusterSpec);
             progress.finish();

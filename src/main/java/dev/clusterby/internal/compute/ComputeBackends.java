@@ -1,96 +1,116 @@
 package dev.clusterby.internal.compute;
 
-import dev.clusterby.compute.ComputeBackend;
-import dev.clusterby.internal.compute.nativ.NativeBackend;
-import dev.clusterby.internal.compute.opencl.OpenClBackend;
-import dev.clusterby.internal.compute.java.ScalarBackend;
-import dev.clusterby.internal.compute.java.VectorBackend;
-
 import dev.clusterby.ClusterbyException;
+import dev.clusterby.Settings;
+import dev.clusterby.compute.ComputeBackend;
+import dev.clusterby.compute.ComputeBackendProvider;
+import dev.clusterby.compute.FloatMatrix;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
- * Finds and hands out compute backends. Accelerated backends are loaded by class name, so a missing native
- * library, OpenCL platform or module never breaks class loading: it only removes that backend, with one
- * logged reason. A backend asked for by name that cannot run is an error, never a silent fallback.
+ * Finds and hands out compute backends, from the {@link ComputeBackendProvider}s that {@link ServiceLoader} finds
+ * (the built-in ones are listed in this jar's {@code META-INF/services}). A missing native library, OpenCL platform
+ * or module never breaks class loading: it only makes that backend unavailable, with its reason.
  *
- * <p>Selection order: the API ({@link #get}), then the {@code clusterby.backend} system property, then the
- * {@code CLUSTERBY_BACKEND} environment variable, then the fastest available.
+ * <p>Asked for by name ({@link Settings#backend()}), a backend that cannot run is an error
+ * ({@link ClusterbyException.Unavailable}), never a silent fallback. Under {@code auto} the available provider of
+ * highest priority wins; when a faster one had to be skipped, one WARNING says so, once per JVM.
+ *
+ * <p>The registry owns the backends: one per name and thread count, made on first use. Callers get a view whose
+ * {@code close()} does nothing, so one caller cannot break the next; {@link #closeAll()} closes them (tests).
  */
 public final class ComputeBackends {
     private static final System.Logger LOG = System.getLogger("dev.clusterby.compute");
 
-    /** Known backends, fastest first; each class has a public static {@code create()} that throws Unavailable with its reason. */
-    private static final Map<String, String> CLASSES = new LinkedHashMap<>();
-
-    static {
-        CLASSES.put("native", "dev.clusterby.internal.compute.nativ.NativeBackend");
-        CLASSES.put("java", "dev.clusterby.internal.compute.java.VectorBackend");
-        CLASSES.put("opencl", "dev.clusterby.internal.compute.opencl.OpenClBackend");
-        CLASSES.put("scalar", "dev.clusterby.internal.compute.java.ScalarBackend");
-    }
-
-    private static final Map<String, ComputeBackend> OPEN = new ConcurrentHashMap<>();
-    private static final Map<String, String> UNAVAILABLE = new ConcurrentHashMap<>();
+    /** By name, highest priority first. Guarded by the class lock. */
+    private static Map<String, ComputeBackendProvider> providers;
+    /** Open backends by name and thread count. Guarded by the class lock. */
+    private static final Map<String, Shared> OPEN = new LinkedHashMap<>();
+    /** Why a backend cannot run, by name and thread count. Guarded by the class lock. */
+    private static final Map<String, String> UNAVAILABLE = new LinkedHashMap<>();
+    private static boolean fallbackLogged;
 
     private ComputeBackends() {}
 
-    /** The names of all known backends, available or not. */
-    public static List<String> names() {
-        return List.copyOf(CLASSES.keySet());
+    /** The names of all known backends, available or not, highest priority first. */
+    public static synchronized List<String> names() {
+        return List.copyOf(providers().keySet());
     }
 
-    /** The backend of that name, shared and owned by this registry; fails loudly when it cannot run here. */
+    /** The backend of that name (case-insensitive) with the default settings; fails loudly when it cannot run here. */
     public static ComputeBackend get(String name) {
+        return select(Settings.defaults().withBackend(name));
+    }
+
+    /** The backend the settings name, or under {@code auto} the fastest that runs here. */
+    public static ComputeBackend select(Settings settings) {
+        return settings.autoBackend() ? fastest(settings) : byName(settings.backend(), settings);
+    }
+
+    /** {@code auto} or blank means the default; anything else is looked up by name (case-insensitive). */
+    public static ComputeBackend select(String nameOrAuto) {
+        return select(Settings.defaults().withBackend(nameOrAuto));
+    }
+
+    /** The backend of the default settings (the {@code clusterby.backend} property, {@code CLUSTERBY_BACKEND}, else auto). */
+    public static ComputeBackend defaultBackend() {
+        return select(Settings.defaults());
+    }
+
+    private static synchronized ComputeBackend byName(String name, Settings settings) {
         String key = name.trim().toLowerCase(Locale.ROOT);
-        if (!CLASSES.containsKey(key)) throw new ClusterbyException.UnknownName("backend", name, CLASSES.keySet());
-        ComputeBackend backend = tryOpen(key);
+        ComputeBackendProvider provider = providers().get(key);
+        if (provider == null) throw new ClusterbyException.UnknownName("backend", name, providers().keySet());
+        ComputeBackend backend = open(provider, settings);
         if (backend == null) {
             throw new ClusterbyException.Unavailable("backend '" + key + "' was asked for but cannot run here: "
-                    + UNAVAILABLE.get(key));
+                    + UNAVAILABLE.get(key(key, settings)));
         }
         return backend;
     }
 
-    /** The backend named by the system property or environment, else the fastest that runs here. */
-    public static ComputeBackend defaultBackend() {
-        String requested = System.getProperty("clusterby.backend");
-        if (requested == null || requested.isBlank()) requested = System.getenv("CLUSTERBY_BACKEND");
-        if (requested != null && !requested.isBlank() && !requested.equalsIgnoreCase("auto")) return get(requested);
-        return fastest();
-    }
-
-    /** {@code auto} or blank means the default; anything else is looked up by name. */
-    public static ComputeBackend select(String nameOrAuto) {
-        if (nameOrAuto == null || nameOrAuto.isBlank() || nameOrAuto.equalsIgnoreCase("auto")) return defaultBackend();
-        return get(nameOrAuto);
-    }
-
-    private static ComputeBackend fastest() {
-        for (String name : CLASSES.keySet()) {
-            // OpenCL on a CPU (PoCL) is a portability check, not the fastest CPU path; it is the default only on a GPU.
-            if (name.equals("opencl")) continue;
-            ComputeBackend backend = tryOpen(name);
-            if (backend != null) return backend;
+    private static synchronized ComputeBackend fastest(Settings settings) {
+        List<String> skipped = new ArrayList<>();
+        List<ComputeBackendProvider> candidates = providers().values().stream().filter(p -> p.priority() >= 0)
+                .sorted(Comparator.comparingInt(ComputeBackendProvider::priority).reversed()).toList();
+        for (ComputeBackendProvider provider : candidates) {
+            ComputeBackend backend = open(provider, settings);
+            if (backend != null) {
+                if (!skipped.isEmpty() && !fallbackLogged) {
+                    fallbackLogged = true;
+                    LOG.log(System.Logger.Level.WARNING, "compute backend auto: falling back to ''{0}'', since {1}",
+                            provider.name(), String.join("; ", skipped));
+                }
+                return backend;
+            }
+            skipped.add(provider.name() + " cannot run (" + UNAVAILABLE.get(key(provider.name(), settings)) + ")");
         }
-        throw new IllegalStateException("the scalar backend always loads");
+        throw new ClusterbyException.Unavailable("no compute backend runs here: " + String.join("; ", skipped));
     }
 
-    /** Every known backend: its device when it runs, else why not. */
+    /** Every known backend: its device when it runs, else why not; and which one {@code auto} picks. */
     public static List<Status> status() {
+        return status(Settings.defaults());
+    }
+
+    /** As {@link #status()} for these settings. */
+    public static synchronized List<Status> status(Settings settings) {
+        String chosen = settings.autoBackend() ? fastest(settings).name() : settings.backend();
         List<Status> out = new ArrayList<>();
-        String defaultName = defaultBackend().name();
-        for (String name : CLASSES.keySet()) {
-            ComputeBackend backend = tryOpen(name);
-            out.add(new Status(name, backend != null, backend != null ? backend.device() : UNAVAILABLE.get(name),
-                    name.equals(defaultName)));
+        for (ComputeBackendProvider provider : providers().values()) {
+            ComputeBackend backend = open(provider, settings);
+            out.add(new Status(provider.name(), backend != null,
+                    backend != null ? backend.device() : UNAVAILABLE.get(key(provider.name(), settings)),
+                    provider.name().equals(chosen)));
         }
         return out;
     }
@@ -98,37 +118,149 @@ public final class ComputeBackends {
     /** One row of {@link #status()}. */
     public record Status(String name, boolean available, String detail, boolean isDefault) {}
 
-    private static ComputeBackend tryOpen(String name) {
-        ComputeBackend open = OPEN.get(name);
+    private static String key(String name, Settings settings) {
+        return name + "/" + settings.threads();
+    }
+
+    /** The shared backend, opened on first use, or null with the reason in UNAVAILABLE. Holds the class lock. */
+    private static ComputeBackend open(ComputeBackendProvider provider, Settings settings) {
+        String key = key(provider.name(), settings);
+        Shared open = OPEN.get(key);
         if (open != null) return open;
-        if (UNAVAILABLE.containsKey(name)) return null;
-        synchronized (ComputeBackends.class) {
-            open = OPEN.get(name);
-            if (open != null) return open;
-            if (UNAVAILABLE.containsKey(name)) return null;
-            try {
-                Class<?> type = Class.forName(CLASSES.get(name));
-                ComputeBackend backend = (ComputeBackend) type.getMethod("create").invoke(null);
-                OPEN.put(name, backend);
-                return backend;
-            } catch (InvocationTargetException e) {
-                markUnavailable(name, e.getCause() == null ? e.toString() : e.getCause().getMessage());
-            } catch (ReflectiveOperationException | LinkageError e) {
-                markUnavailable(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (UNAVAILABLE.containsKey(key)) return null;
+        try {
+            ComputeBackendProvider.Availability availability = provider.availability();
+            if (!availability.available()) {
+                markUnavailable(key, availability.reason());
+                return null;
             }
-            return null;
+            ComputeBackend backend = provider.create(settings);
+            if (backend == null) throw new ClusterbyException.Unavailable("its provider returned no backend");
+            Shared shared = new Shared(backend);
+            OPEN.put(key, shared);
+            return shared;
+        } catch (ClusterbyException.Unavailable e) {
+            markUnavailable(key, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            markUnavailable(key, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        return null;
     }
 
-    private static void markUnavailable(String name, String reason) {
-        UNAVAILABLE.put(name, reason == null ? "unknown reason" : reason);
-        LOG.log(System.Logger.Level.INFO, "compute backend ''{0}'' unavailable, falling back: {1}", name, reason);
+    private static void markUnavailable(String key, String reason) {
+        UNAVAILABLE.put(key, reason == null ? "unknown reason" : reason);
+        LOG.log(System.Logger.Level.DEBUG, "compute backend {0} unavailable: {1}", key, reason);
     }
 
-    /** Closes every opened backend; for tests and shutdown. */
+    /** The providers on the class path, loaded once; a broken one is logged and skipped. Holds the class lock. */
+    private static Map<String, ComputeBackendProvider> providers() {
+        if (providers != null) return providers;
+        List<ComputeBackendProvider> found = new ArrayList<>();
+        var iterator = ServiceLoader.load(ComputeBackendProvider.class, ComputeBackends.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!iterator.hasNext()) break;
+                found.add(iterator.next());
+            } catch (ServiceConfigurationError e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping a compute backend provider that cannot load: " + e.getMessage());
+            }
+        }
+        found.sort(Comparator.comparingInt(ComputeBackendProvider::priority).reversed());
+        Map<String, ComputeBackendProvider> byName = new LinkedHashMap<>();
+        for (ComputeBackendProvider provider : found) {
+            String name = provider.name().trim().toLowerCase(Locale.ROOT);
+            if (byName.putIfAbsent(name, provider) != null) {
+                LOG.log(System.Logger.Level.WARNING, "compute backend provider " + provider.getClass().getName()
+                        + " uses the taken name '" + name + "'; skipped");
+            }
+        }
+        if (byName.isEmpty()) throw new IllegalStateException("no ComputeBackendProvider found; is META-INF/services missing?");
+        providers = byName;
+        return providers;
+    }
+
+    /** Closes every opened backend and forgets what was found; for tests and shutdown. */
     public static synchronized void closeAll() {
-        OPEN.values().forEach(ComputeBackend::close);
+        for (Shared shared : OPEN.values()) {
+            try {
+                shared.delegate.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing backend " + shared.name() + " failed: " + e);
+            }
+        }
         OPEN.clear();
         UNAVAILABLE.clear();
+        fallbackLogged = false;
+    }
+
+    /** The view a caller gets: every kernel goes to the registry's instance, and {@code close()} does nothing. */
+    private static final class Shared implements ComputeBackend {
+        private final ComputeBackend delegate;
+
+        Shared(ComputeBackend delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override public String name() { return delegate.name(); }
+
+        @Override public String device() { return delegate.device(); }
+
+        @Override
+        public void assignL2(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment minDistances) {
+            delegate.assignL2(points, centroids, labels, minDistances);
+        }
+
+        @Override
+        public void distancesL2(FloatMatrix points, FloatMatrix centroids, FloatMatrix out) {
+            delegate.distancesL2(points, centroids, out);
+        }
+
+        @Override
+        public void assignCosine(FloatMatrix points, FloatMatrix centroids, MemorySegment labels, MemorySegment maxSimilarity) {
+            delegate.assignCosine(points, centroids, labels, maxSimilarity);
+        }
+
+        @Override
+        public void accumulate(FloatMatrix points, MemorySegment labels, int k, MemorySegment sums, MemorySegment counts) {
+            delegate.accumulate(points, labels, k, sums, counts);
+        }
+
+        @Override
+        public double gmmEStepDiag(FloatMatrix points, FloatMatrix means, FloatMatrix precisions, MemorySegment logNorm,
+                                   FloatMatrix responsibilities) {
+            return delegate.gmmEStepDiag(points, means, precisions, logNorm, responsibilities);
+        }
+
+        @Override
+        public double gmmEStepFull(FloatMatrix points, FloatMatrix means, MemorySegment precisionCholesky,
+                                   MemorySegment logNorm, FloatMatrix responsibilities) {
+            return delegate.gmmEStepFull(points, means, precisionCholesky, logNorm, responsibilities);
+        }
+
+        @Override
+        public void gmmMoments(FloatMatrix points, FloatMatrix responsibilities, boolean full,
+                               MemorySegment nk, MemorySegment sumX, MemorySegment sumXX) {
+            delegate.gmmMoments(points, responsibilities, full, nk, sumX, sumXX);
+        }
+
+        @Override
+        public void meanAbsGradient(FloatMatrix points, MemorySegment instruction, Similarity similarity,
+                                    MemorySegment meanAbsGradient) {
+            delegate.meanAbsGradient(points, instruction, similarity, meanAbsGradient);
+        }
+
+        @Override
+        public void knn(FloatMatrix points, int m, MemorySegment indices, MemorySegment distances) {
+            delegate.knn(points, m, indices, distances);
+        }
+
+        /** The registry owns the backend; closing a caller's view leaves it running for everyone else. */
+        @Override
+        public void close() {}
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
     }
 }

@@ -171,6 +171,11 @@ final class ClipEncoder implements Encoder {
 
     /** Loads the export in {@code dir}; checks both towers' inputs, outputs and shapes before any image is read. */
     static ClipEncoder load(Path dir) {
+        return load(dir, dev.clusterby.Settings.defaults());
+    }
+
+    /** As {@link #load(Path)}, on the device and threads of these settings. */
+    static ClipEncoder load(Path dir, dev.clusterby.Settings settings) {
         if (!Files.isDirectory(dir)) throw new ClusterbyException.BadFile("CLIP export folder " + dir + " does not exist");
         Config config = Config.read(dir);
         Path imageFile = dir.resolve(config.imageModel());
@@ -184,16 +189,16 @@ final class ClipEncoder implements Encoder {
         if (withText && !Files.isRegularFile(tokenizerFile)) {
             throw new ClusterbyException.BadFile("CLIP export " + dir + " has a text tower but no tokenizer " + config.tokenizer());
         }
-        OrtEnvironment env = OnnxTextEncoder.environment();
+        OrtEnvironment env = OnnxTextEncoder.environment(settings.cacheDir());
         OrtSession image = null, text = null;
         HuggingFaceTokenizer tokenizer = null;
         try {
             String provider;
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+                options.setIntraOpNumThreads(settings.threads());
                 options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-                provider = ExecutionProviders.choose(options, "CPU (" + Runtime.getRuntime().availableProcessors() + " threads)");
+                provider = ExecutionProviders.choose(options, "CPU (" + settings.threads() + " threads)", settings.device());
                 image = env.createSession(imageFile.toString(), options);
                 if (withText) text = env.createSession(textFile.toString(), options);
             }
@@ -205,7 +210,7 @@ final class ClipEncoder implements Encoder {
             }
             String version = hash(imageFile, 12) + "." + (withText ? hash(textFile, 8) + "." + hash(tokenizerFile, 8) : "notext")
                     + "-" + Integer.toHexString(config.describe().hashCode());
-            LOG.log(System.Logger.Level.INFO, "encoder clip ({0}: {1}, {2}) runs on ONNX Runtime {3}; {4}-d, {5}", dir,
+            LOG.log(System.Logger.Level.DEBUG, "encoder clip ({0}: {1}, {2}) runs on ONNX Runtime {3}; {4}-d, {5}", dir,
                     config.imageModel(), withText ? config.textModel() : "no text tower (instructions unavailable)",
                     provider, dimension, config.describe());
             return new ClipEncoder(dir, config, env, image, text, tokenizer, feedMask, dimension, version, provider);

@@ -41,18 +41,9 @@ public final class EmbeddingCache {
         this.directory = directory;
     }
 
-    /**
-     * The system property {@code clusterby.cacheDir}, else the environment variable {@code CLUSTERBY_CACHE_DIR},
-     * else {@code $XDG_CACHE_HOME/clusterby}, else {@code ~/.cache/clusterby}.
-     */
+    /** The cache folder of {@link dev.clusterby.Settings#defaults()}. */
     public static Path defaultDirectory() {
-        String property = System.getProperty("clusterby.cacheDir");
-        if (property != null && !property.isBlank()) return Path.of(property);
-        String env = System.getenv("CLUSTERBY_CACHE_DIR");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "clusterby");
-        return Path.of(System.getProperty("user.home"), ".cache", "clusterby");
+        return dev.clusterby.Settings.defaults().cacheDir();
     }
 
     public Path directory() {

@@ -5,6 +5,7 @@ import dev.clusterby.embed.EncoderProvider;
 import dev.clusterby.embed.ImageInput;
 
 import dev.clusterby.ClusterbyException;
+import dev.clusterby.Settings;
 import dev.clusterby.compute.FloatMatrix;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +26,10 @@ import java.util.function.Supplier;
  * {@code clip:DIR}, a CLIP export in a folder (see {@link ClipEncoder}), one shared instance per folder; more come from {@link #register(String, Supplier)} and from {@link EncoderProvider}s found by
  * {@link ServiceLoader}.
  *
- * <p>{@link #resolve} hands out one shared instance per name, made on first use and owned by the registry: closing it
- * does nothing, and a JVM shutdown hook frees them all. {@link #open} makes a fresh instance the caller owns.
+ * <p>{@link #resolve} hands out one shared instance per name and per what changes it, made on first use and owned by
+ * the registry: closing it does nothing, and a JVM shutdown hook frees them all. For the ONNX encoders the device,
+ * the thread count and the batch size of the call's {@link Settings} change the instance, so a call on another
+ * device gets its own, never the one an earlier call opened. {@link #open} makes a fresh instance the caller owns.
  */
 public final class Encoders {
     private static final System.Logger LOG = System.getLogger(Encoders.class.getName());
@@ -33,14 +37,25 @@ public final class Encoders {
     private static final String DEFAULT_IMAGE = ClassicImageEncoder.ID;
     private static final String CLIP_PREFIX = "clip:";
 
-    private record Entry(String name, Supplier<? extends Encoder> factory, Encoder.Modality knownModality) {}
+    /** {@code usesSettings}: made for the device, threads and batching of a call (the ONNX encoders). */
+    private record Entry(String name, Function<Settings, ? extends Encoder> factory, Encoder.Modality knownModality,
+                         boolean usesSettings) {
+        static Entry plain(String name, Supplier<? extends Encoder> factory, Encoder.Modality knownModality) {
+            return new Entry(name, settings -> factory.get(), knownModality, false);
+        }
+
+        /** The shared instance's key: the name, plus what changes the instance. */
+        String key(Settings settings) {
+            return usesSettings ? name + "|" + settings.device() + "|" + settings.threads() + "|" + settings.encoderBatchRows() : name;
+        }
+    }
 
     private static final Object LOCK = new Object();
     /** By canonical name, in registration order. Guarded by LOCK. */
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
     /** Alternative spellings to canonical names. Guarded by LOCK. */
     private static final Map<String, String> ALIASES = new LinkedHashMap<>();
-    /** Guarded by LOCK. */
+    /** By {@link Entry#key}. Guarded by LOCK. */
     private static final Map<String, CountingEncoder> SHARED = new LinkedHashMap<>();
     private static boolean providersLoaded;
     private static boolean hookInstalled;
@@ -50,14 +65,15 @@ public final class Encoders {
         builtIn(OnnxTextEncoder.BGE_SMALL, "bge-small-en-v1.5");
         builtIn(OnnxTextEncoder.MINILM, "all-minilm-l6-v2", "all-MiniLM-L6-v2");
         builtIn(OnnxTextEncoder.E5_SMALL, "e5-small-v2");
-        ENTRIES.put(DEFAULT_IMAGE, new Entry(DEFAULT_IMAGE, ClassicImageEncoder::create, Encoder.Modality.IMAGE));
+        ENTRIES.put(DEFAULT_IMAGE, Entry.plain(DEFAULT_IMAGE, ClassicImageEncoder::create, Encoder.Modality.IMAGE));
         ALIASES.put("hog", DEFAULT_IMAGE);
     }
 
     private Encoders() {}
 
     private static void builtIn(OnnxTextEncoder.Spec spec, String... aliases) {
-        ENTRIES.put(spec.id(), new Entry(spec.id(), () -> OnnxTextEncoder.deferred(spec), Encoder.Modality.TEXT));
+        ENTRIES.put(spec.id(), new Entry(spec.id(), settings -> OnnxTextEncoder.deferred(spec, OnnxTextEncoder.Tuning.of(settings)),
+                Encoder.Modality.TEXT, true));
         for (String alias : aliases) ALIASES.put(alias.toLowerCase(Locale.ROOT), spec.id());
     }
 
@@ -82,6 +98,11 @@ public final class Encoders {
         return resolve(CLIP_PREFIX + dir, Encoder.Modality.IMAGE);
     }
 
+    /** {@link #resolve(String, Encoder.Modality, Settings)} with {@link Settings#defaults()}. */
+    public static Encoder resolve(String name, Encoder.Modality modality) {
+        return resolve(name, modality, Settings.defaults());
+    }
+
     /**
      * The shared encoder of that name, or the default for the modality when the name is "auto" (or null).
      *
@@ -89,8 +110,9 @@ public final class Encoders {
      * @throws ClusterbyException.Unavailable for "auto" with no encoder for the modality, or a model that cannot load
      * @throws ClusterbyException.BadOption when the named encoder reads another modality
      */
-    public static Encoder resolve(String name, Encoder.Modality modality) {
+    public static Encoder resolve(String name, Encoder.Modality modality, Settings settings) {
         Objects.requireNonNull(modality, "modality");
+        Objects.requireNonNull(settings, "settings");
         String wanted = name == null || name.isBlank() || name.equalsIgnoreCase("auto") ? defaultName(modality) : name;
         if (wanted == null) {
             throw new ClusterbyException.Unavailable("no " + modality.name().toLowerCase(Locale.ROOT) + " encoder is configured yet;"
@@ -101,10 +123,11 @@ public final class Encoders {
             if (shuttingDown) throw new ClusterbyException.Unavailable("encoders are shutting down with the JVM");
             Entry entry = entry(wanted);
             if (entry.knownModality() != null) checkModality(entry.name(), entry.knownModality(), modality);
-            CountingEncoder shared = SHARED.get(entry.name());
+            String key = entry.key(settings);
+            CountingEncoder shared = SHARED.get(key);
             if (shared == null) {
-                shared = new CountingEncoder(create(entry), true);
-                SHARED.put(entry.name(), shared);
+                shared = new CountingEncoder(create(entry, settings), true);
+                SHARED.put(key, shared);
                 installHook();
             }
             checkModality(entry.name(), shared.modality(), modality);
@@ -112,13 +135,18 @@ public final class Encoders {
         }
     }
 
-    /** A fresh instance of the named encoder that the caller owns and must close. */
+    /** A fresh instance of the named encoder that the caller owns and must close, with {@link Settings#defaults()}. */
     public static Encoder open(String name) {
+        return open(name, Settings.defaults());
+    }
+
+    /** A fresh instance of the named encoder for these settings, that the caller owns and must close. */
+    public static Encoder open(String name, Settings settings) {
         Entry entry;
         synchronized (LOCK) {
             entry = entry(name);
         }
-        return new CountingEncoder(create(entry), false);
+        return new CountingEncoder(create(entry, settings), false);
     }
 
     /**
@@ -128,14 +156,21 @@ public final class Encoders {
     public static void register(String name, Supplier<? extends Encoder> factory) {
         Objects.requireNonNull(factory, "factory");
         String key = canonicalSpelling(name);
-        CountingEncoder replaced;
+        List<CountingEncoder> replaced = new ArrayList<>();
         synchronized (LOCK) {
             loadProviders();
             ALIASES.remove(key);
-            ENTRIES.put(key, new Entry(key, factory, null));
-            replaced = SHARED.remove(key);
+            ENTRIES.put(key, Entry.plain(key, factory, null));
+            var shared = SHARED.entrySet().iterator();
+            while (shared.hasNext()) {
+                var next = shared.next();
+                if (next.getKey().equals(key) || next.getKey().startsWith(key + "|")) {
+                    replaced.add(next.getValue());
+                    shared.remove();
+                }
+            }
         }
-        if (replaced != null) replaced.delegate.close();
+        for (CountingEncoder encoder : replaced) encoder.delegate.close();
     }
 
     private static Entry entry(String name) {
@@ -160,7 +195,7 @@ public final class Encoders {
         }
         String key = CLIP_PREFIX + dir;
         java.nio.file.Path found = dir;
-        return ENTRIES.computeIfAbsent(key, k -> new Entry(k, () -> ClipEncoder.load(found), Encoder.Modality.IMAGE));
+        return ENTRIES.computeIfAbsent(key, k -> new Entry(k, settings -> ClipEncoder.load(found, settings), Encoder.Modality.IMAGE, true));
     }
 
     private static String canonicalSpelling(String name) {
@@ -168,8 +203,10 @@ public final class Encoders {
         return name.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static Encoder create(Entry entry) {
-        Encoder encoder = entry.factory().get();
+    private static Encoder create(Entry entry, Settings settings) {
+        // ONNX Runtime's libraries then come from the cache folder, not a new temp folder per run (see OrtNatives).
+        if (entry.usesSettings()) OrtNatives.prepare(settings.cacheDir());
+        Encoder encoder = entry.factory().apply(settings);
         if (encoder == null) {
             throw new ClusterbyException.Unavailable("encoder '" + entry.name() + "': its factory returned null");
         }
@@ -203,7 +240,7 @@ public final class Encoders {
                         + " uses the taken name '" + key + "'; skipped");
                 continue;
             }
-            ENTRIES.put(key, new Entry(key, provider::create, null));
+            ENTRIES.put(key, Entry.plain(key, provider::create, null));
         }
     }
 

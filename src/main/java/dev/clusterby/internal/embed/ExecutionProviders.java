@@ -9,23 +9,16 @@ import dev.clusterby.ClusterbyException;
 import java.util.Locale;
 
 /**
- * Picks the ONNX Runtime execution provider from {@code clusterby.device} (or {@code CLUSTERBY_DEVICE}): {@code auto}
+ * Picks the ONNX Runtime execution provider for the device of the call's {@code Settings}: {@code auto}
  * takes CUDA when the GPU build of ONNX Runtime is on the classpath and a GPU answers, else the CPU; {@code cuda}
  * without CUDA is an error, never a silent fallback; {@code cpu} is the CPU.
  */
 final class ExecutionProviders {
     private ExecutionProviders() {}
 
-    static String device() {
-        String device = System.getProperty("clusterby.device");
-        if (device == null || device.isBlank()) device = System.getenv("CLUSTERBY_DEVICE");
-        return device == null || device.isBlank() ? "auto" : device.trim().toLowerCase(Locale.ROOT);
-    }
-
     /** Adds CUDA to the options when asked for or available; returns the provider's name for the log. */
-    static String choose(OrtSession.SessionOptions options, String cpu) {
-        String device = device();
-        switch (device) {
+    static String choose(OrtSession.SessionOptions options, String cpu, String device) {
+        switch (device.trim().toLowerCase(Locale.ROOT)) {
             case "cpu" -> {
                 return cpu;
             }
@@ -34,7 +27,7 @@ final class ExecutionProviders {
                     options.addCUDA(0);
                     return "CUDA (device 0)";
                 } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new ClusterbyException.Unavailable("--device cuda asked for, but ONNX Runtime cannot use CUDA here"
+                    throw new ClusterbyException.Unavailable("device cuda asked for, but ONNX Runtime cannot use CUDA here"
                             + " (the GPU build com.microsoft.onnxruntime:onnxruntime_gpu, a GPU and its drivers are needed): "
                             + e.getMessage(), e);
                 }

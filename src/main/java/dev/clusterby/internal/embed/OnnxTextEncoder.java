@@ -65,16 +65,25 @@ final class OnnxTextEncoder implements Encoder {
      * on MiniLM-q: cosine to the unbatched vector down to 0.97). One text per run keeps every vector independent of
      * the others and equal to the reference implementation, and with a run per core it is also faster here.
      */
-    record Tuning(int batchRows, int workers, int intraOpThreads) {
+    record Tuning(int batchRows, int workers, int intraOpThreads, String device) {
         Tuning {
             if (batchRows < 1 || workers < 1 || intraOpThreads < 1) throw new IllegalArgumentException("bad tuning " + batchRows + "/" + workers + "/" + intraOpThreads);
+            device = device == null ? "auto" : device;
         }
 
-        /** One text per run, a run per core; {@code -Dclusterby.encoder.batchRows=N} batches instead (faster, see above). */
+        /** On the {@code auto} device. */
+        Tuning(int batchRows, int workers, int intraOpThreads) {
+            this(batchRows, workers, intraOpThreads, "auto");
+        }
+
+        /** One text per run unless {@code Settings.encoderBatchRows} says more, one run per thread of {@code Settings.threads}. */
+        static Tuning of(dev.clusterby.Settings settings) {
+            return new Tuning(settings.encoderBatchRows(), settings.threads(), 1, settings.device());
+        }
+
+        /** {@link #of} the default settings. */
         static Tuning defaults() {
-            int batchRows = Integer.getInteger("clusterby.encoder.batchRows", 1);
-            if (batchRows < 1) throw new ClusterbyException.BadOption("clusterby.encoder.batchRows", "must be at least 1, not " + batchRows);
-            return new Tuning(batchRows, Runtime.getRuntime().availableProcessors(), 1);
+            return of(dev.clusterby.Settings.defaults());
         }
     }
 
@@ -146,7 +155,12 @@ final class OnnxTextEncoder implements Encoder {
      * tokenizer on first use; a bad model then fails on that first use, with the same message as {@link #load}.
      */
     static OnnxTextEncoder deferred(Spec spec) {
-        return deferred(spec, Tuning.defaults(), readResource(spec.modelResource()), readResource(spec.tokenizerResource()));
+        return deferred(spec, Tuning.defaults());
+    }
+
+    /** As {@link #deferred(Spec)}, cut and placed by {@code tuning}. */
+    static OnnxTextEncoder deferred(Spec spec, Tuning tuning) {
+        return deferred(spec, tuning, readResource(spec.modelResource()), readResource(spec.tokenizerResource()));
     }
 
     static OnnxTextEncoder deferred(Spec spec, Tuning tuning, byte[] model, byte[] tokenizerJson) {
@@ -184,7 +198,7 @@ final class OnnxTextEncoder implements Encoder {
                 session = env.createSession(model, options);
             }
             boolean feedTokenTypes = checkSignature(spec, session);
-            LOG.log(System.Logger.Level.INFO, "encoder {0} ({1}) runs on ONNX Runtime {2}",
+            LOG.log(System.Logger.Level.DEBUG, "encoder {0} ({1}) runs on ONNX Runtime {2}",
                     spec.id(), spec.modelResource(), provider);
             this.env = env;
             this.tokenizer = tokenizer;
@@ -225,6 +239,13 @@ final class OnnxTextEncoder implements Encoder {
      * made it first, and asking with different settings logs a warning. Sessions log only errors (see load).
      */
     static OrtEnvironment environment() {
+        OrtNatives.prepareDefault();
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** As {@link #environment()}; ONNX Runtime's own libraries, on its first use in this JVM, come from {@code cacheDir}. */
+    static OrtEnvironment environment(java.nio.file.Path cacheDir) {
+        OrtNatives.prepare(cacheDir);
         return OrtEnvironment.getEnvironment();
     }
 
@@ -247,7 +268,7 @@ final class OnnxTextEncoder implements Encoder {
     private static String chooseProvider(OrtSession.SessionOptions options, Tuning tuning) {
         String cpu = "CPU (" + tuning.workers() + " concurrent run" + (tuning.workers() == 1 ? "" : "s") + " of " + tuning.intraOpThreads() + " thread"
                 + (tuning.intraOpThreads() == 1 ? "" : "s") + ", " + tuning.batchRows() + " text" + (tuning.batchRows() == 1 ? "" : "s") + " per run)";
-        return ExecutionProviders.choose(options, cpu);
+        return ExecutionProviders.choose(options, cpu, tuning.device());
     }
 
     /** Checks the model takes and returns what we feed and read; returns whether it takes token_type_ids. */

@@ -75,4 +75,16 @@ class EncodersTest {
         assertNotSame(shared, owned);
         owned.close();
     }
+
+    @Test
+    void sharedOnnxEncodersAreKeyedByDeviceThreadsAndBatching() {
+        dev.clusterby.Settings cpu = dev.clusterby.Settings.defaults().withDevice("cpu").withThreads(2).withEncoderBatchRows(1);
+        Encoder a = Encoders.resolve("minilm", Encoder.Modality.TEXT, cpu);
+        assertSame(a, Encoders.resolve("MiniLM", Encoder.Modality.TEXT, cpu.withDevice("CPU")));
+        assertNotSame(a, Encoders.resolve("minilm", Encoder.Modality.TEXT, cpu.withDevice("cuda")));
+        assertNotSame(a, Encoders.resolve("minilm", Encoder.Modality.TEXT, cpu.withThreads(3)));
+        assertNotSame(a, Encoders.resolve("minilm", Encoder.Modality.TEXT, cpu.withEncoderBatchRows(4)));
+        // Settings do not change a plain encoder, so it stays one instance.
+        assertSame(Encoders.resolve("hog", Encoder.Modality.IMAGE, cpu), Encoders.resolve("hog", Encoder.Modality.IMAGE, cpu.withDevice("cuda")));
+    }
 }

@@ -45,12 +45,23 @@ public final class VectorBackend implements ComputeBackend {
         });
     }
 
-    /** Opens the backend, or throws Unavailable when the Vector API module is not in the boot layer. */
+    /** Why the backend cannot run here (the module is not in the boot layer), else null. */
+    static String whyNot() {
+        if (ModuleLayer.boot().findModule(MODULE).isPresent()) return null;
+        return "the Vector API is not enabled: start the JVM with --add-modules " + MODULE
+                + " (it is left out by default because the JVM then prints an incubator warning at every start)";
+    }
+
+    /** Opens the backend on every available processor. */
     public static VectorBackend create() {
-        if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-            throw new ClusterbyException.Unavailable("the Vector API is not enabled: start the JVM with --add-modules "
-                    + MODULE + " (it is left out by default because the JVM then prints an incubator warning at every start)");
-        }
+        return create(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Opens the backend on {@code threads} threads, or throws Unavailable when the Vector API module is not in the boot layer. */
+    public static VectorBackend create(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        String reason = whyNot();
+        if (reason != null) throw new ClusterbyException.Unavailable(reason);
         String shape;
         try {
             Class<?> kernels = Class.forName("dev.clusterby.internal.compute.java.VectorKernels", true, VectorBackend.class.getClassLoader());
@@ -58,7 +69,6 @@ public final class VectorBackend implements ComputeBackend {
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new ClusterbyException.Unavailable("the Vector API kernels failed to load: " + e, e);
         }
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         return new VectorBackend(threads, threads + " CPU thread" + (threads == 1 ? "" : "s") + ", Vector API " + shape);
     }
 

@@ -34,7 +34,7 @@ public final class NativeBackend implements ComputeBackend {
                 + ", libclusterby " + cb_version().reinterpret(64).getString(0) + (sgemm != null ? ", OpenBLAS sgemm" : "");
     }
 
-    /** The default thread count: {@code CLUSTERBY_THREADS}, else every online processor. */
+    /** On libclusterby's default thread count (every online processor); clusterby's registry passes {@code Settings.threads()}. */
     public static NativeBackend create() {
         return create(0);
     }
