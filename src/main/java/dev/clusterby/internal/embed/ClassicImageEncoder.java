@@ -82,7 +82,7 @@ final class ClassicImageEncoder implements Encoder {
 
     static ClassicImageEncoder create() {
         ClassicImageEncoder encoder = new ClassicImageEncoder(Options.defaults());
-        LOG.log(System.Logger.Level.INFO, "image encoder " + ID + ": " + encoder.options.describe()
+        LOG.log(System.Logger.Level.DEBUG, "image encoder " + ID + ": " + encoder.options.describe()
                 + "; classical features group by shape and texture; for semantic clusters configure a CLIP export (--encoder clip:DIR)");
         return encoder;
     }

@@ -235,7 +235,7 @@ final class ClipEncoder implements Encoder {
             }
             String version = hash(imageFile, 12) + "." + (withText ? hash(textFile, 8) + "." + hash(tokenizerFile, 8) : "notext")
                     + "-" + Integer.toHexString(config.describe().hashCode());
-            LOG.log(System.Logger.Level.INFO, "encoder clip ({0}: {1}, {2}) runs on ONNX Runtime {3}; {4}-d, {5}", dir,
+            LOG.log(System.Logger.Level.DEBUG, "encoder clip ({0}: {1}, {2}) runs on ONNX Runtime {3}; {4}-d, {5}", dir,
                     config.imageModel(), withText ? config.textModel() : "no text tower (instructions unavailable)",
                     provider, dimension, config.describe());
             return new ClipEncoder(dir, config, env, image, text, tokenizer, feedMask, dimension, version, provider);
@@ -312,6 +312,7 @@ final class ClipEncoder implements Encoder {
     }
 
     private static HuggingFaceTokenizer newTokenizer(Path file, Config config) {
+        QuietSlf4j.ensure();   // before DJL first logs
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");
         options.put("truncation", "true");

@@ -184,7 +184,7 @@ final class OnnxTextEncoder implements Encoder {
                 session = env.createSession(model, options);
             }
             boolean feedTokenTypes = checkSignature(spec, session);
-            LOG.log(System.Logger.Level.INFO, "encoder {0} ({1}) runs on ONNX Runtime {2}",
+            LOG.log(System.Logger.Level.DEBUG, "encoder {0} ({1}) runs on ONNX Runtime {2}",
                     spec.id(), spec.modelResource(), provider);
             this.env = env;
             this.tokenizer = tokenizer;
@@ -229,6 +229,7 @@ final class OnnxTextEncoder implements Encoder {
     }
 
     private static HuggingFaceTokenizer newTokenizer(Spec spec, byte[] json) {
+        QuietSlf4j.ensure();   // before DJL first logs
         // Our own truncation and no padding here: the MiniLM json pins both at 128, and we pad per batch.
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");
