@@ -3,13 +3,18 @@
 def cp = new File(basedir, 'target/classpath.txt').text.trim().split(File.pathSeparator).collect { new File(it) }
 def names = cp.collect { it.name }
 long bytes = cp.sum { it.length() } as long
-println "[quickstart] runtime classpath: ${cp.size()} jars, ${String.format('%.1f', bytes / 1e6)} MB"
+println "[quickstart] runtime classpath: ${cp.size()} jars, ${bytes} bytes (${String.format('%.1f', bytes / 1e6)} MB, ${String.format('%.1f', bytes / 1048576.0)} MiB)"
 cp.each { println "[quickstart]   ${it.name}  ${String.format('%.1f', it.length() / 1e6)} MB" }
 assert bytes <= 100_000_000L : "runtime classpath is ${bytes} bytes, over 100 MB"
 ['picocli', 'jocl', 'imageio-', 'jackson-databind', 'slf4j-jdk14', 'slf4j-simple', 'logback', 'all-minilm', 'e5-small', 'openblas', 'javacpp'].each { bad ->
     assert !names.any { it.contains(bad) } : "a linking project should not get ${bad}: ${names}"
 }
 assert names.any { it.contains('bge-small') } : "the default encoder's model is missing: ${names}"
+// The README says a linking application needs --enable-native-access; an executable jar gets it from this entry.
+def libraryJar = cp.find { it.name.startsWith('clusterby-') && it.name.endsWith('.jar') }
+assert libraryJar != null : "the library jar is not on the classpath: ${names}"
+def access = new java.util.jar.JarFile(libraryJar).withCloseable { it.manifest?.mainAttributes?.getValue('Enable-Native-Access') }
+assert access == 'ALL-UNNAMED' : "${libraryJar.name}'s manifest has Enable-Native-Access: ${access}"
 
 def javaHome = System.getProperty('java.home')
 def command = ["${javaHome}/bin/java", '--enable-native-access=ALL-UNNAMED',

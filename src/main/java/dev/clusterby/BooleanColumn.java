@@ -15,6 +15,7 @@ public final class BooleanColumn extends Column {
         this.size = size;
     }
 
+    /** A boolean column of these values, none missing. */
     public static BooleanColumn of(String name, boolean... values) {
         BitSet bits = new BitSet(values.length);
         for (int i = 0; i < values.length; i++) if (values[i]) bits.set(i);

@@ -11,19 +11,24 @@ public abstract sealed class Column
 
     private final String name;
 
+    /** For the column types of this package only (the class is sealed); the name must not be blank. */
     protected Column(String name) {
         this.name = Objects.requireNonNull(name, "column name");
         if (name.isBlank()) throw new ClusterbyException.BadOption("column name", "must not be blank");
     }
 
+    /** The column's name, unique within a panel. */
     public final String name() {
         return name;
     }
 
+    /** What the column holds. */
     public abstract ColumnType type();
 
+    /** The number of rows. */
     public abstract int size();
 
+    /** Whether the value at a row is missing (null in the file, or an image that failed to decode). */
     public abstract boolean isMissing(int row);
 
     /** The value at a row, boxed; {@code null} where missing. */
@@ -44,6 +49,7 @@ public abstract sealed class Column
         return value == null ? "" : value.toString();
     }
 
+    /** The number of missing rows. */
     public int missingCount() {
         int count = 0;
         for (int i = 0; i < size(); i++) if (isMissing(i)) count++;
@@ -65,6 +71,7 @@ public abstract sealed class Column
         return compareRows(a, b);
     }
 
+    /** Throws unless {@code other} has this column's type; for the subclasses' {@code concat}. */
     protected final void checkConcat(Column other) {
         if (other.type() != type()) {
             throw new ClusterbyException.InvalidData("cannot concat column '" + name + "' of type " + type()

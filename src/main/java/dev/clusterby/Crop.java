@@ -10,6 +10,7 @@ import java.util.Locale;
  */
 public record Crop(double x0, double y0, double x1, double y1, boolean fractional) {
 
+    /** Checks that the corners are finite, non-negative, within [0, 1] when fractional, and in order. */
     public Crop {
         check("x0", x0, fractional);
         check("y0", y0, fractional);

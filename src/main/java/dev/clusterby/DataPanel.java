@@ -65,6 +65,7 @@ public final class DataPanel implements AutoCloseable {
         return new DataPanel(Arrays.asList(columns), Map.of(), 0);
     }
 
+    /** A panel of the given columns, which must all have the same number of rows. */
     public static DataPanel of(List<? extends Column> columns) {
         return new DataPanel(columns, Map.of(), 0);
     }
@@ -88,14 +89,17 @@ public final class DataPanel implements AutoCloseable {
         PanelWriters.write(this, path);
     }
 
+    /** The number of rows. */
     public int size() {
         return size;
     }
 
+    /** The number of visible columns (hidden embedding caches not counted). */
     public int columnCount() {
         return columns.size();
     }
 
+    /** Whether the panel has no rows. */
     public boolean isEmpty() {
         return size == 0;
     }
@@ -116,6 +120,7 @@ public final class DataPanel implements AutoCloseable {
         return names;
     }
 
+    /** Whether a visible or hidden column has this name. */
     public boolean hasColumn(String name) {
         return columns.containsKey(name) || hiddenColumn(name) != null;
     }
@@ -129,12 +134,19 @@ public final class DataPanel implements AutoCloseable {
         return column;
     }
 
+    /** The named column as a string column; an error if it has another type. */
     public StringColumn stringColumn(String name) { return typed(name, StringColumn.class); }
+    /** The named column as an int64 column; an error if it has another type. */
     public IntColumn intColumn(String name) { return typed(name, IntColumn.class); }
+    /** The named column as a float64 column; an error if it has another type. */
     public DoubleColumn doubleColumn(String name) { return typed(name, DoubleColumn.class); }
+    /** The named column as a boolean column; an error if it has another type. */
     public BooleanColumn booleanColumn(String name) { return typed(name, BooleanColumn.class); }
+    /** The named column as a timestamp column; an error if it has another type. */
     public TimestampColumn timestampColumn(String name) { return typed(name, TimestampColumn.class); }
+    /** The named column as a tensor column; an error if it has another type. */
     public TensorColumn tensorColumn(String name) { return typed(name, TensorColumn.class); }
+    /** The named column as an image column; an error if it has another type. */
     public ImageColumn imageColumn(String name) { return typed(name, ImageColumn.class); }
 
     private <C extends Column> C typed(String name, Class<C> type) {
@@ -151,12 +163,14 @@ public final class DataPanel implements AutoCloseable {
         return List.copyOf(columns.values());
     }
 
+    /** A panel of the named columns only, in the order given; cached embeddings stay. */
     public DataPanel select(String... names) {
         List<Column> picked = new ArrayList<>();
         for (String name : names) picked.add(column(name));
         return derive(picked, hiddenSnapshot());
     }
 
+    /** The first {@code rows} rows (all of them if there are fewer). */
     public DataPanel head(int rows) {
         return take(IntStream.range(0, Math.min(Math.max(rows, 0), size)).toArray());
     }
@@ -194,6 +208,7 @@ public final class DataPanel implements AutoCloseable {
         return take(IntStream.range(0, size).filter(mask::isTrue).toArray());
     }
 
+    /** The rows whose index the predicate accepts. */
     public DataPanel filter(java.util.function.IntPredicate rowPredicate) {
         return take(IntStream.range(0, size).filter(rowPredicate).toArray());
     }
@@ -209,6 +224,7 @@ public final class DataPanel implements AutoCloseable {
         return derive(out, keep);
     }
 
+    /** A panel without the named column; an unknown name is an error. */
     public DataPanel withoutColumn(String name) {
         column(name);
         List<Column> out = new ArrayList<>(columns.values());
@@ -216,6 +232,7 @@ public final class DataPanel implements AutoCloseable {
         return derive(out, hiddenSnapshot());
     }
 
+    /** A panel with one column renamed; the others keep their places. */
     public DataPanel rename(String oldName, String newName) {
         Column column = column(oldName);
         List<Column> out = new ArrayList<>();
@@ -249,6 +266,7 @@ public final class DataPanel implements AutoCloseable {
         return take(rows);
     }
 
+    /** Rows sorted by a column in ascending order (stable; missing values last). */
     public DataPanel sortBy(String name) {
         return sortBy(name, true);
     }
@@ -288,7 +306,11 @@ public final class DataPanel implements AutoCloseable {
         return clusterBy(column, ClusterSpec.defaults().withMethod(method).withParams(params).withInstruction(instruction));
     }
 
-    /** Clusters rows by a column as the spec says; the model has the spec's model type. */
+    /**
+     * Clusters rows by a column as the spec says (method, encoder, options, settings, instruction); the other overloads
+     * end here. The embedding is cached in a hidden column, so a second call with the same encoder encodes nothing.
+     * The model has the spec's model type.
+     */
     public <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(String column, ClusterSpec<M> spec) {
         checkOpen();
         return Clustering.clusterBy(this, column, spec);

@@ -14,6 +14,7 @@ public final class DoubleColumn extends Column {
         this.missing = missing;
     }
 
+    /** A float64 column of these values (copied), none missing; NaN is a value, not a missing one. */
     public static DoubleColumn of(String name, double... values) {
         return new DoubleColumn(name, values.clone(), new BitSet());
     }
@@ -28,11 +29,13 @@ public final class DoubleColumn extends Column {
     @Override public boolean isMissing(int row) { return missing.get(row); }
     @Override public Object get(int row) { return isMissing(row) ? null : values[row]; }
 
+    /** The value at a row; an error if it is missing. */
     public double getDouble(int row) {
         if (isMissing(row)) throw new ClusterbyException.InvalidData("column '" + name() + "' row " + row + " is missing");
         return values[row];
     }
 
+    /** A copy of the values; missing rows hold an unspecified value (check {@link #isMissing}). */
     public double[] toDoubleArray() {
         return values.clone();
     }

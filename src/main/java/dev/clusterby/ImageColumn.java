@@ -22,6 +22,7 @@ public final class ImageColumn extends Column {
         /** The name used for this image in output: its path, or its index for in-memory images. */
         String label();
 
+        /** Reads the image; an I/O error or an unreadable format is thrown. */
         BufferedImage decode() throws IOException;
     }
 
@@ -69,10 +70,12 @@ public final class ImageColumn extends Column {
         this.sources = sources;
     }
 
+    /** An image column of these sources; a null source is a missing image. */
     public static ImageColumn of(String name, List<? extends Source> sources) {
         return new ImageColumn(name, sources.toArray(Source[]::new));
     }
 
+    /** An image column of these files, read when an encoder needs them. */
     public static ImageColumn ofFiles(String name, List<Path> files) {
         return new ImageColumn(name, files.stream().map(FileSource::new).toArray(Source[]::new));
     }
@@ -82,6 +85,7 @@ public final class ImageColumn extends Column {
     @Override public boolean isMissing(int row) { return sources[row] == null; }
     @Override public Source get(int row) { return sources[row]; }
 
+    /** Where the image at a row comes from; null if it is missing. */
     public Source source(int row) {
         return sources[row];
     }

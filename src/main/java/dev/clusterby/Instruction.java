@@ -48,6 +48,7 @@ public record Instruction(String text, String template, List<String> values, Cro
     public static final int DEFAULT_TOP_K = 50;
     public static final int DEFAULT_PHRASES = 12;
 
+    /** Checks and normalises: texts are stripped and must not be blank, a template needs a {@code {}}, values must be distinct, and there must be a text, a template or a crop. */
     public Instruction {
         if (text != null) {
             text = text.strip();
@@ -91,6 +92,7 @@ public record Instruction(String text, String template, List<String> values, Cro
         return template(template, Arrays.asList(values));
     }
 
+    /** A template such as {@code "photo with a {} background"}, filled with each value. */
     public static Instruction template(String template, List<String> values) {
         return new Instruction(null, template, values, null, DEFAULT_TOP_K, null, null, DEFAULT_PHRASES);
     }
@@ -105,43 +107,53 @@ public record Instruction(String text, String template, List<String> values, Cro
         return crop(fractionCrop(lt, rb));
     }
 
+    /** A crop of each image, given as a {@link Crop}. */
     public static Instruction crop(Crop crop) {
         if (crop == null) throw new ClusterbyException.BadOption("crop", "is null");
         return new Instruction(null, null, List.of(), crop, DEFAULT_TOP_K, null, null, DEFAULT_PHRASES);
     }
 
+    /** This instruction with another text. */
     public Instruction withText(String newText) {
         return new Instruction(newText, template, values, crop, topK, method, maskSimilarity, phrases);
     }
 
+    /** This instruction with another template. */
     public Instruction withTemplate(String newTemplate) {
         return new Instruction(text, newTemplate, values, crop, topK, method, maskSimilarity, phrases);
     }
 
+    /** This instruction with other values for its template. */
     public Instruction withValues(String... newValues) {
         return withValues(Arrays.asList(newValues));
     }
 
+    /** This instruction with other values for its template. */
     public Instruction withValues(List<String> newValues) {
         return new Instruction(text, template, newValues, crop, topK, method, maskSimilarity, phrases);
     }
 
+    /** This instruction with another crop (null for none). */
     public Instruction withCrop(Crop newCrop) {
         return new Instruction(text, template, values, newCrop, topK, method, maskSimilarity, phrases);
     }
 
+    /** This instruction with a crop in pixels, left-top {@code lt} to right-bottom {@code rb}. */
     public Instruction withCrop(int[] lt, int[] rb) {
         return withCrop(pixelCrop(lt, rb));
     }
 
+    /** This instruction with a crop as fractions of width and height in [0, 1]. */
     public Instruction withCrop(double[] lt, double[] rb) {
         return withCrop(fractionCrop(lt, rb));
     }
 
+    /** This instruction keeping {@code k} dimensions under {@code MASK}. */
     public Instruction withTopK(int k) {
         return new Instruction(text, template, values, crop, k, method, maskSimilarity, phrases);
     }
 
+    /** This instruction with the method asked for (null for the default). */
     public Instruction withMethod(InstructMethod newMethod) {
         return new Instruction(text, template, values, crop, topK, newMethod, maskSimilarity, phrases);
     }
@@ -151,6 +163,7 @@ public record Instruction(String text, String template, List<String> values, Cro
         return withMethod(InstructMethod.parse(name));
     }
 
+    /** This instruction with the similarity whose gradient {@code MASK} takes. */
     public Instruction withMaskSimilarity(Similarity similarity) {
         return new Instruction(text, template, values, crop, topK, method, similarity, phrases);
     }
@@ -163,6 +176,7 @@ public record Instruction(String text, String template, List<String> values, Cro
         throw new ClusterbyException.UnknownName("mask-similarity", String.valueOf(name), List.of("dot", "cosine"));
     }
 
+    /** This instruction keeping {@code count} phrases under {@code DISCOVER}. */
     public Instruction withPhrases(int count) {
         return new Instruction(text, template, values, crop, topK, method, maskSimilarity, count);
     }

@@ -17,11 +17,13 @@ import java.util.stream.Collectors;
  */
 public record InstructionReport(InstructMethod method, List<String> phrases, List<Integer> dims, int width,
                                 String similarity, double coverage) {
+    /** Copies the lists, so the report cannot change afterwards. */
     public InstructionReport {
         phrases = List.copyOf(phrases);
         dims = List.copyOf(dims);
     }
 
+    /** A report without a coverage figure (NaN): for methods other than DISCOVER on text. */
     public InstructionReport(InstructMethod method, List<String> phrases, List<Integer> dims, int width, String similarity) {
         this(method, phrases, dims, width, similarity, Double.NaN);
     }

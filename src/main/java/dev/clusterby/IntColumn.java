@@ -14,10 +14,12 @@ public final class IntColumn extends Column {
         this.missing = missing;
     }
 
+    /** An int64 column of these values (copied), none missing. */
     public static IntColumn of(String name, long... values) {
         return new IntColumn(name, values.clone(), new BitSet());
     }
 
+    /** An int64 column of these int values, none missing. */
     public static IntColumn of(String name, int... values) {
         long[] copy = new long[values.length];
         for (int i = 0; i < values.length; i++) copy[i] = values[i];
@@ -34,11 +36,13 @@ public final class IntColumn extends Column {
     @Override public boolean isMissing(int row) { return missing.get(row); }
     @Override public Object get(int row) { return isMissing(row) ? null : values[row]; }
 
+    /** The value at a row; an error if it is missing. */
     public long getLong(int row) {
         if (isMissing(row)) throw new ClusterbyException.InvalidData("column '" + name() + "' row " + row + " is missing");
         return values[row];
     }
 
+    /** The value at a row as an int; an error if it is missing or outside the int range. */
     public int getInt(int row) {
         return Math.toIntExact(getLong(row));
     }
@@ -50,6 +54,7 @@ public final class IntColumn extends Column {
         return out;
     }
 
+    /** A copy of the values; missing rows hold an unspecified value (check {@link #isMissing}). */
     public long[] toLongArray() {
         return values.clone();
     }

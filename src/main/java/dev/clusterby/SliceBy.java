@@ -28,10 +28,12 @@ public abstract sealed class SliceBy permits GroupBy, ClusterBy {
     /** One key per group, in group order. */
     public abstract Column keys();
 
+    /** The panel whose rows were grouped. */
     public DataPanel panel() {
         return panel;
     }
 
+    /** The number of groups. */
     public int groupCount() {
         return index.groups();
     }

@@ -12,10 +12,12 @@ public final class StringColumn extends Column {
         this.values = values;
     }
 
+    /** A string column of these values; a null is a missing value. */
     public static StringColumn of(String name, String... values) {
         return new StringColumn(name, values.clone());
     }
 
+    /** A string column of these values; a null is a missing value. */
     public static StringColumn of(String name, List<String> values) {
         return new StringColumn(name, values.toArray(String[]::new));
     }

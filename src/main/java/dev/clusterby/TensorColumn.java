@@ -68,6 +68,7 @@ public final class TensorColumn extends Column implements AutoCloseable {
         return new TensorColumn(name, new Storage((long) rows * dim * Float.BYTES), rows, dim, new BitSet());
     }
 
+    /** A tensor column copied from equal-length rows; a ragged row is an error. */
     public static TensorColumn of(String name, float[][] rowsData) {
         int dim = rowsData.length == 0 ? 1 : rowsData[0].length;
         TensorColumn column = allocate(name, rowsData.length, dim);
@@ -91,6 +92,7 @@ public final class TensorColumn extends Column implements AutoCloseable {
 
     @Override public ColumnType type() { return ColumnType.TENSOR; }
     @Override public int size() { return rows; }
+    /** The length of each row's vector. */
     public int dim() { return dim; }
     @Override public boolean isMissing(int row) { return missing.get(row); }
 
@@ -107,10 +109,12 @@ public final class TensorColumn extends Column implements AutoCloseable {
         return storage.segment.asSlice(0, (long) rows * dim * Float.BYTES);
     }
 
+    /** The tensor as a rows×dim matrix view, without a copy; valid while a panel holds this column. */
     public FloatMatrix matrix() {
         return new FloatMatrix(segment(), rows, dim);
     }
 
+    /** One element, at a row and column of the tensor. */
     public float get(int row, int col) {
         return segment().getAtIndex(FLOAT, (long) row * dim + col);
     }

@@ -15,6 +15,7 @@ public final class TimestampColumn extends Column {
         this.missing = missing;
     }
 
+    /** A timestamp column of these instants (millisecond precision); a null is a missing value. */
     public static TimestampColumn of(String name, Instant... values) {
         long[] millis = new long[values.length];
         BitSet missing = new BitSet();
@@ -35,6 +36,7 @@ public final class TimestampColumn extends Column {
     @Override public boolean isMissing(int row) { return missing.get(row); }
     @Override public Instant get(int row) { return isMissing(row) ? null : Instant.ofEpochMilli(epochMillis[row]); }
 
+    /** The value at a row in milliseconds since the epoch; an error if it is missing. */
     public long epochMillis(int row) {
         if (isMissing(row)) throw new ClusterbyException.InvalidData("column '" + name() + "' row " + row + " is missing");
         return epochMillis[row];

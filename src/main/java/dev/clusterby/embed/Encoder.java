@@ -20,8 +20,10 @@ public interface Encoder extends AutoCloseable {
     /** Changes whenever the vectors would change (model file hash, pooling, preprocessing); part of every cache key. */
     String version();
 
+    /** The length of every vector this encoder returns. */
     int dimension();
 
+    /** Whether it reads texts or images. */
     Modality modality();
 
     /**
@@ -55,13 +57,20 @@ public interface Encoder extends AutoCloseable {
     void close();
 
     /** What an encoder reads. */
-    enum Modality { TEXT, IMAGE }
+    enum Modality {
+        /** Strings. */
+        TEXT,
+        /** Images ({@link ImageInput}). */
+        IMAGE
+    }
 
     /** Told how many rows are done, after each batch; called from the encoding thread. */
     @FunctionalInterface
     interface ProgressListener {
+        /** A listener that ignores progress. */
         ProgressListener NONE = (done, total) -> {};
 
+        /** Called with the rows done so far and the rows in the call. */
         void onProgress(int done, int total);
     }
 }

@@ -13,14 +13,22 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.compute.FloatMatrix;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -66,22 +74,26 @@ final class ClipEncoder implements Encoder {
 
         static Config read(Path dir) {
             Path file = dir.resolve("clip.json");
-            JsonNode json;
+            JsonObject json;
             if (Files.exists(file)) {
-                try {
-                    json = new ObjectMapper().readTree(file.toFile());
-                } catch (IOException e) {
+                JsonElement parsed;
+                try (Reader in = Files.newBufferedReader(file)) {
+                    JsonReader reader = new JsonReader(in);
+                    reader.setStrictness(Strictness.STRICT);
+                    parsed = reader.peek() == JsonToken.END_DOCUMENT ? null : JsonParser.parseReader(reader);
+                    if (parsed != null && reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON object");
+                } catch (IOException | JsonParseException e) {
                     throw new ClusterbyException.BadFile("cannot read " + file + ": " + e.getMessage(), e);
                 }
-                if (json == null || !json.isObject()) throw new ClusterbyException.BadFile(file + " must hold a JSON object");
+                if (parsed == null || !parsed.isJsonObject()) throw new ClusterbyException.BadFile(file + " must hold a JSON object");
+                json = parsed.getAsJsonObject();
             } else {
-                json = new ObjectMapper().createObjectNode();
+                json = new JsonObject();
             }
             Set<String> known = Set.of("image_model", "text_model", "tokenizer", "image_size", "mean", "std", "resample",
                     "image_input", "image_output", "text_input_ids", "text_attention_mask", "text_output", "max_length",
                     "pad_id", "batch_size");
-            for (var names = json.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
+            for (String name : json.keySet()) {
                 if (!known.contains(name)) {
                     throw new ClusterbyException.BadFile(file + ": unknown key '" + name + "'; known keys: " + new TreeMap<>(
                             Map.of("k", known)).get("k").stream().sorted().toList());
@@ -113,30 +125,48 @@ final class ClipEncoder implements Encoder {
                     Arrays.toString(mean), Arrays.toString(std), resample.name().toLowerCase(Locale.ROOT), maxLength, padId);
         }
 
-        private static String text(JsonNode json, String key, String fallback, Path file) {
-            JsonNode v = json.get(key);
-            if (v == null) return fallback;
-            if (!v.isTextual() || v.asText().isBlank()) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be a non-empty string");
-            return v.asText();
+        // A key given as null is not absent: it gets the "must be" error.
+        private static String text(JsonObject json, String key, String fallback, Path file) {
+            if (!json.has(key)) return fallback;
+            JsonElement v = json.get(key);
+            if (!isString(v) || v.getAsString().isBlank()) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be a non-empty string");
+            return v.getAsString();
         }
 
-        private static int integer(JsonNode json, String key, int fallback, Path file) {
-            JsonNode v = json.get(key);
-            if (v == null) return fallback;
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be an integer");
-            return v.asInt();
+        private static int integer(JsonObject json, String key, int fallback, Path file) {
+            if (!json.has(key)) return fallback;
+            JsonElement v = json.get(key);
+            int value;
+            try {
+                // Integral as written ("32", not "32.0" or "3.2e1"), and within int.
+                String text = isNumber(v) ? v.getAsString() : "";
+                if (text.contains(".") || text.contains("e") || text.contains("E")) throw new NumberFormatException(text);
+                value = new BigDecimal(text).intValueExact();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new ClusterbyException.BadFile(file + ": '" + key + "' must be an integer");
+            }
+            return value;
         }
 
-        private static float[] triple(JsonNode json, String key, float[] fallback, Path file) {
-            JsonNode v = json.get(key);
-            if (v == null) return fallback;
-            if (!v.isArray() || v.size() != 3) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be 3 numbers (R, G, B)");
+        private static float[] triple(JsonObject json, String key, float[] fallback, Path file) {
+            if (!json.has(key)) return fallback;
+            JsonElement v = json.get(key);
+            if (!v.isJsonArray() || v.getAsJsonArray().size() != 3) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be 3 numbers (R, G, B)");
             float[] out = new float[3];
             for (int i = 0; i < 3; i++) {
-                if (!v.get(i).isNumber()) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be 3 numbers (R, G, B)");
-                out[i] = (float) v.get(i).asDouble();
+                JsonElement item = v.getAsJsonArray().get(i);
+                if (!isNumber(item)) throw new ClusterbyException.BadFile(file + ": '" + key + "' must be 3 numbers (R, G, B)");
+                out[i] = (float) item.getAsDouble();
             }
             return out;
+        }
+
+        private static boolean isString(JsonElement v) {
+            return v instanceof JsonPrimitive p && p.isString();
+        }
+
+        private static boolean isNumber(JsonElement v) {
+            return v instanceof JsonPrimitive p && p.isNumber();
         }
     }
 
@@ -287,6 +317,7 @@ final class ClipEncoder implements Encoder {
     }
 
     private static HuggingFaceTokenizer newTokenizer(Path file, Config config) {
+        QuietSlf4j.ensure();   // before DJL first logs
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");
         options.put("truncation", "true");

@@ -250,6 +250,7 @@ final class OnnxTextEncoder implements Encoder {
     }
 
     private static HuggingFaceTokenizer newTokenizer(Spec spec, byte[] json) {
+        QuietSlf4j.ensure();   // before DJL first logs
         // Our own truncation and no padding here: the MiniLM json pins both at 128, and we pad per batch.
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");

@@ -43,7 +43,7 @@ final class OpenBlas {
         } catch (Throwable e) {  // no jars, UnsatisfiedLinkError, JavaCPP's RuntimeExceptions (wrapped by invoke)
             if (e instanceof VirtualMachineError vm && !(e instanceof StackOverflowError)) throw vm;
             if (e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null) e = ite.getCause();
-            LOG.log(System.Logger.Level.INFO, "OpenBLAS unavailable, the native backend assigns with its C kernels: {0}", e.toString());
+            LOG.log(System.Logger.Level.WARNING, "OpenBLAS unavailable, the native backend assigns with its C kernels: {0}", e.toString());
         }
         return sgemm;
     }
