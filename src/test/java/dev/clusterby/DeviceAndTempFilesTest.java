@@ -26,7 +26,7 @@ class DeviceAndTempFilesTest {
     private static final List<String> TEXTS = List.of("oil prices rose", "crude output fell", "opec cut supply",
             "the bank bought a stake", "shares of the merger", "takeover bid accepted");
 
-    private static ClusterSpec spec(Path cache) {
+    private static ClusterSpec<?> spec(Path cache) {
         return ClusterSpec.defaults().withEncoder("minilm").withParams(Map.of("k", 2, "seed", 3)).withCacheDir(cache);
     }
 
@@ -43,7 +43,7 @@ class DeviceAndTempFilesTest {
         assertEquals(6, cluster(spec(tmp.resolve("d"))));
     }
 
-    private static int cluster(ClusterSpec spec) {
+    private static int cluster(ClusterSpec<?> spec) {
         try (DataPanel panel = DataPanel.of(StringColumn.of("text", TEXTS))) {
             return panel.clusterBy("text", spec).result().labels().size();
         }
@@ -63,7 +63,7 @@ class DeviceAndTempFilesTest {
         root.addHandler(handler);
         try (DataPanel panel = DataPanel.of(StringColumn.of("text", TEXTS))) {
             // Threads no other test uses, so a new encoder opens inside this call.
-            ClusterSpec auto = spec(tmp).withSettings(Settings.defaults().withCacheDir(tmp.resolve("auto"))
+            ClusterSpec<?> auto = spec(tmp).withSettings(Settings.defaults().withCacheDir(tmp.resolve("auto"))
                     .withDevice("auto").withThreads(3));
             assertEquals(6, panel.clusterBy("text", auto).result().labels().size());
         } finally {
@@ -102,7 +102,7 @@ class DeviceAndTempFilesTest {
     public static final class Child {
         public static void main(String[] args) {
             try (DataPanel panel = DataPanel.of(StringColumn.of("text", TEXTS))) {
-                ClusterResult result = panel.clusterBy("text", ClusterSpec.defaults().withEncoder("minilm")
+                ClusterResult<?> result = panel.clusterBy("text", ClusterSpec.defaults().withEncoder("minilm")
                         .withBackend("native").withParams(Map.of("k", 2, "seed", 3))).result();
                 System.out.println(result.backend() + " " + result.labels().size());
             }

@@ -105,5 +105,10 @@ public interface ComputeBackend extends AutoCloseable {
     default void close() {}
 
     /** The similarity whose gradient the instruction mask takes. */
-    enum Similarity { DOT, COSINE }
+    enum Similarity {
+        /** The dot product x·t. */
+        DOT,
+        /** The cosine similarity x·t / (‖x‖‖t‖). */
+        COSINE
+    }
 }

@@ -8,8 +8,10 @@ import java.lang.foreign.ValueLayout;
  * arena belongs to whoever made it (a tensor column, an encoder output, a backend buffer).
  */
 public record FloatMatrix(MemorySegment data, int rows, int cols) {
+    /** The element layout: float32 in native order, unaligned so that slices of any offset are allowed. */
     public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    /** Checks the shape and that the segment is large enough for it. */
     public FloatMatrix {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative shape " + rows + "x" + cols);
         if (data.byteSize() < (long) rows * cols * Float.BYTES) {
@@ -18,10 +20,12 @@ public record FloatMatrix(MemorySegment data, int rows, int cols) {
         }
     }
 
+    /** The value at (row, col). */
     public float get(int row, int col) {
         return data.getAtIndex(FLOAT, (long) row * cols + col);
     }
 
+    /** Writes the value at (row, col). */
     public void set(int row, int col, float value) {
         data.setAtIndex(FLOAT, (long) row * cols + col, value);
     }
@@ -31,6 +35,7 @@ public record FloatMatrix(MemorySegment data, int rows, int cols) {
         return data.asSlice((long) row * cols * Float.BYTES, (long) cols * Float.BYTES);
     }
 
+    /** The bytes the matrix spans: rows × cols × 4 (the segment may be larger). */
     public long byteSize() {
         return (long) rows * cols * Float.BYTES;
     }
