@@ -116,7 +116,7 @@ public final class Encoders {
         String wanted = name == null || name.isBlank() || name.equalsIgnoreCase("auto") ? defaultName(modality) : name;
         if (wanted == null) {
             throw new ClusterbyException.Unavailable("no " + modality.name().toLowerCase(Locale.ROOT) + " encoder is configured yet;"
-                    + " register one (Encoders.register or an EncoderProvider) and name it explicitly; known encoders: "
+                    + " register one (an EncoderProvider) and name it explicitly; known encoders: "
                     + String.join(", ", names()));
         }
         synchronized (LOCK) {
