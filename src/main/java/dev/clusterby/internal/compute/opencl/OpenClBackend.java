@@ -66,8 +66,27 @@ public final class OpenClBackend implements ComputeBackend {
         this.tiled = tiled;
     }
 
+    /**
+     * On Linux, finds the OpenCL ICD loader before JOCL does: JOCL's native loader prints its failed attempts on
+     * stdout, which would end up in a user's output, so a machine without libOpenCL is reported here instead.
+     */
+    private static void requireIcdLoader() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return;
+        for (String name : new String[] {"libOpenCL.so.1", "libOpenCL.so"}) {
+            try {
+                java.lang.foreign.SymbolLookup.libraryLookup(name, java.lang.foreign.Arena.global());
+                return;
+            } catch (IllegalArgumentException notFound) {
+                // try the next name
+            }
+        }
+        throw new ClusterbyException.Unavailable("the OpenCL ICD loader (libOpenCL.so.1) is not installed;"
+                + " install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd");
+    }
+
     /** Opens the chosen device, or throws Unavailable naming why (no ICD loader, no platform, no such device). */
     public static OpenClBackend create() {
+        requireIcdLoader();
         List<cl_device_id> devices = new ArrayList<>();
         List<cl_platform_id> owners = new ArrayList<>();
         try {
