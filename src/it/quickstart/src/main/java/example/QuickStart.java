@@ -32,6 +32,19 @@ public class QuickStart {
             System.out.println("k=5 labels: " + labels.size() + ", fit k=" + fit.k());
             System.out.println("columns: " + dp.columnNames(true));
             System.out.println("typed: " + typed.model() + (inertia > 0 ? " (inertia > 0)" : ""));
+            // What the library leaves out is asked for by name and says which dependency brings it.
+            try {
+                dp.clusterBy("text", "kmeans", "minilm", Map.of("k", 3));
+                System.out.println("minilm: available");
+            } catch (ClusterbyException e) {
+                System.out.println("minilm: " + e.getMessage());
+            }
+            try {
+                dp.clusterBy("text", ClusterSpec.defaults().withBackend("opencl"));
+                System.out.println("opencl: available");
+            } catch (ClusterbyException e) {
+                System.out.println("opencl: " + e.getMessage());
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ public final class OpenClBackendProvider implements ComputeBackendProvider {
             Class.forName("org.jocl.CL", false, OpenClBackendProvider.class.getClassLoader());
             return Availability.yes();
         } catch (ClassNotFoundException | LinkageError e) {
-            return Availability.no("unavailable: add " + JOCL + " (JOCL is an optional dependency)");
+            return Availability.no("JOCL is not on the classpath: add " + JOCL + " (an optional dependency) to use OpenCL");
         }
     }
 
