@@ -61,6 +61,7 @@ public final class DefaultsTuning {
             case "spectral" -> spectral(Path.of(args[1]), Integer.parseInt(args[2]), Arrays.copyOfRange(args, 3, args.length));
             case "autok" -> autok(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length));
             case "omp" -> omp(Integer.parseInt(args[1]));
+            case "fittime" -> fittime(Path.of(args[1]), Integer.parseInt(args[2]), Arrays.copyOfRange(args, 3, args.length));
             default -> throw new IllegalArgumentException(args[0]);
         }
         ComputeBackends.closeAll();
@@ -150,6 +151,44 @@ public final class DefaultsTuning {
             }
             return new Set(x, labels);
         }
+    }
+
+    // ---------------------------------------------------------------- fit time of the defaults
+
+    /**
+     * Wall time of a default k-means fit (the n-init size rule) and of the old default (3 restarts), median of
+     * {@code repeats} after a warm-up, with the inertia reached; benchmarks/peers/defaults_fittime.py times
+     * scikit-learn's default KMeans on the same files in the same session.
+     */
+    static void fittime(Path dir, int repeats, String[] specs) throws IOException {
+        ComputeBackend backend = ComputeBackends.defaultBackend();
+        System.out.printf("backend %s; median of %d fits%n%-22s %6s %4s %5s %10s %14s %10s %14s%n", backend.name(), repeats,
+                "set", "n", "k", "rule", "rule ms", "rule inertia", "3 ms", "3 inertia");
+        for (String spec : specs) {
+            String[] p = spec.split(":");
+            try (Arena arena = Arena.ofConfined()) {
+                Set s = readCsv(arena, dir.resolve(p[0] + ".csv"), false);
+                int k = Integer.parseInt(p[1]);
+                KMeans.Options rule = KMeans.Options.of(k), three = rule.withNInit(3);
+                double[] a = timed(s.x(), rule, backend, repeats), b = timed(s.x(), three, backend, repeats);
+                System.out.printf("%-22s %6d %4d %5d %10.1f %14.6g %10.1f %14.6g%n", p[0], s.x().rows(), k,
+                        KMeans.defaultNInit(s.x().rows(), k, s.x().cols()), a[0], a[1], b[0], b[1]);
+            }
+        }
+    }
+
+    /** {median ms, inertia} of repeated fits after as many warm-up fits (the JIT compiles the Lloyd loop meanwhile). */
+    private static double[] timed(FloatMatrix x, KMeans.Options options, ComputeBackend backend, int repeats) {
+        for (int r = 0; r < repeats; r++) KMeans.fit(x, options, backend);
+        double[] ms = new double[repeats];
+        double inertia = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            inertia = KMeans.fit(x, options, backend).inertia();
+            ms[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new double[] {ms[repeats / 2], inertia};
     }
 
     // ---------------------------------------------------------------- n-init
