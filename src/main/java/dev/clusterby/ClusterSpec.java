@@ -27,7 +27,7 @@ import java.util.Map;
  * @param params    the method's options as a map, such as {@code k}, {@code seed}, {@code max-iter}, {@code tol};
  *                  with typed options, their {@code toParams()}
  * @param settings  where and how it runs (backend, device, cache folder, threads, encoder batching); null for
- *                  {@link Settings#defaults()}
+ *                  {@link Settings#unset()}; as given, resolved once when a clustering starts
  * @param progress  told how many rows are embedded, batch by batch
  * @param instruction what to group by, in words (see {@link Instruction}), or null to cluster the plain embedding
  * @param <M> the fitted model type
@@ -51,14 +51,14 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
         if (method == null || method.isBlank()) throw new ClusterbyException.BadOption("method", "must not be blank");
         if (encoder == null || encoder.isBlank()) throw new ClusterbyException.BadOption("encoder", "must not be blank");
         params = Map.copyOf(params == null ? Map.of() : params);
-        settings = settings == null ? Settings.defaults() : settings;
+        settings = settings == null ? Settings.unset() : settings;
         progress = progress == null ? Encoder.ProgressListener.NONE : progress;
         if (instruction != null) instruction.effectiveMethod();
     }
 
     /** k-means with its defaults (k = 8), encoder and backend {@code auto}. */
     public static ClusterSpec<KMeans.Model> defaults() {
-        return new ClusterSpec<>("kmeans", null, null, "auto", Map.of(), Settings.defaults(), null, null);
+        return new ClusterSpec<>("kmeans", null, null, "auto", Map.of(), Settings.unset(), null, null);
     }
 
     /** Another method by name, configured by the map ({@link #withParams}); typed options are dropped with their method. */
@@ -75,7 +75,7 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
 
     /** A user's own clusterer object, used as it is (params are not read); the result's model has its type. */
     public <N extends Clusterer.Fitted> ClusterSpec<N> withClusterer(Clusterer<N> custom) {
-        return new ClusterSpec<>(custom.name(), null, custom, encoder, params, settings, progress, instruction);
+        return new ClusterSpec<>(custom.name(), null, custom, encoder, Map.of(), settings, progress, instruction);
     }
 
     /** The same spec with another encoder. */
@@ -98,7 +98,7 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
         return withParams(merged);
     }
 
-    /** Replaces the settings; null means {@link Settings#defaults()}. */
+    /** Replaces the settings; null means {@link Settings#unset()}. They are resolved when a clustering starts. */
     public ClusterSpec<M> withSettings(Settings newSettings) {
         return new ClusterSpec<>(method, options, clusterer, encoder, params, newSettings, progress, instruction);
     }

@@ -29,8 +29,7 @@ public final class Clustering {
 
     /** Every known compute backend: whether it runs here, on what device or why not, and which one is the default. */
     public static java.util.List<BackendStatus> backends() {
-        return ComputeBackends.status().stream()
-                .map(s -> new BackendStatus(s.name(), s.available(), s.detail(), s.isDefault())).toList();
+        return ComputeBackends.status();
     }
 
     /** Labels for a column, embedded with the encoder ({@code auto} for its modality) and clustered by the method. */
@@ -78,9 +77,10 @@ public final class Clustering {
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to cluster");
         checkKBeforeEmbedding(spec, column.size());
         if (spec.instruction() != null) Instructions.check(column, spec.instruction());
-        ComputeBackend backend = ComputeBackends.select(spec.settings());
+        Settings settings = spec.settings().resolve(); // once per call: API, then property, then environment
+        ComputeBackend backend = ComputeBackends.select(settings);
         Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
-        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, spec.settings(), spec.progress());
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, settings, spec.progress());
              Arena views = Arena.ofShared()) {
             int[] good = goodRows(column.size(), embedding.errors());
             // Clusterers (and instruction views) see only the rows that were embedded; the others get label -1.
@@ -92,7 +92,7 @@ public final class Clustering {
                 InstructionReport report = null;
                 if (spec.instruction() != null) {
                     // The view is derived from the cached embedding, so an instruction never re-encodes the column.
-                    Instructions.Applied applied = Instructions.apply(column, data, spec, backend, views);
+                    Instructions.Applied applied = Instructions.apply(column, data, spec, settings, backend, views);
                     if (applied != null) {
                         data = applied.view();
                         report = applied.report();

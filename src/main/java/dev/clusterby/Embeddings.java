@@ -10,7 +10,6 @@ import dev.clusterby.embed.ImageInput;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -44,12 +43,7 @@ final class Embeddings {
         }
     }
 
-    static Resolved resolve(DataPanel panel, Column column, String encoderName, Settings settings,
-                            Encoder.ProgressListener progress) {
-        return resolve(panel, column, encoderName, null, settings, progress);
-    }
-
-    /** As above, with a crop for image columns (null for none). */
+    /** The embedding of a column for clustering; the crop (null for none) applies to image columns only. */
     static Resolved resolve(DataPanel panel, Column column, String encoderName, Crop crop, Settings settings,
                             Encoder.ProgressListener progress) {
         if (crop != null && !(column instanceof ImageColumn)) {

@@ -37,13 +37,14 @@ final class Instructions {
     }
 
     /** The steered view of {@code embedding}, in {@code arena}; null when the instruction only crops. */
-    static Applied apply(Column column, FloatMatrix embedding, ClusterSpec<?> spec, ComputeBackend backend, Arena arena) {
+    static Applied apply(Column column, FloatMatrix embedding, ClusterSpec<?> spec, Settings settings, ComputeBackend backend,
+                         Arena arena) {
         Instruction instruction = spec.instruction();
         InstructMethod method = instruction.effectiveMethod().orElse(null);
         if (method == null) return null;
         Encoder.Modality modality = column instanceof ImageColumn ? Encoder.Modality.IMAGE : Encoder.Modality.TEXT;
-        Encoder encoder = Encoders.resolve(spec.encoder(), modality, spec.settings()).textEncoderForInstructions();
-        EmbeddingCache disk = new EmbeddingCache(spec.settings().cacheDir());
+        Encoder encoder = Encoders.resolve(spec.encoder(), modality, settings).textEncoderForInstructions();
+        EmbeddingCache disk = new EmbeddingCache(settings.cacheDir());
         return switch (method) {
             case MASK -> {
                 float[] t = Steering.embed(encoder, instruction.instructionText());

@@ -9,9 +9,11 @@ import java.util.Set;
  * the encoder's batching. One record, carried by {@link ClusterSpec}; nothing else reads system properties or
  * environment variables for these.
  *
- * <p>Each component is resolved once, when the record is made, in this order: the value given here (through the
- * constructor or a {@code with…} method), then the system property, then the environment variable, then the
- * default. A component given as {@code null} (or {@code 0} for the numbers) is "not given".
+ * <p>A component given as {@code null} (or {@code 0} for the numbers) is "not given". {@link #resolve()} fills each
+ * one that is not given, once, in this order: the system property, then the environment variable, then the default;
+ * a value given through the API (or a CLI option) always wins, even over a malformed property or variable. A
+ * clustering call resolves its spec's settings once when it starts; {@link #defaults()} is the resolved form of
+ * {@link #unset()}.
  *
  * <table>
  *   <caption>Settings</caption>
@@ -37,26 +39,51 @@ public record Settings(String backend, String device, Path cacheDir, int threads
     /** The devices an encoder can be asked to run on. */
     public static final Set<String> DEVICES = Set.of("auto", "cpu", "cuda");
 
-    /** Fills what was not given from the system property, the environment and the default; then validates. */
+    /** Validates and canonicalises the components that are given; the others stay "not given" until {@link #resolve()}. */
     public Settings {
-        backend = text(backend, "backend", "clusterby.backend", "CLUSTERBY_BACKEND", "auto");
-        if (!backend.matches("[a-z0-9_.:-]+")) {
-            throw new ClusterbyException.BadOption("backend", "'" + backend + "' is not a backend name");
+        backend = canonical(backend);
+        if (backend != null && problem("backend", backend) != null) {
+            throw new ClusterbyException.BadOption("backend", "'" + backend + "' " + problem("backend", backend));
         }
-        device = text(device, "device", "clusterby.device", "CLUSTERBY_DEVICE", "auto");
-        if (!DEVICES.contains(device)) {
-            throw new ClusterbyException.BadOption("device", "'" + device + "' is not one of auto, cpu, cuda");
+        device = canonical(device);
+        if (device != null && problem("device", device) != null) {
+            throw new ClusterbyException.BadOption("device", "'" + device + "' " + problem("device", device));
         }
-        if (cacheDir == null) cacheDir = defaultCacheDir();
-        threads = number(threads, "threads", "clusterby.threads", "CLUSTERBY_THREADS",
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
-        encoderBatchRows = number(encoderBatchRows, "encoder-batch-rows", "clusterby.encoder.batchRows",
-                "CLUSTERBY_ENCODER_BATCH_ROWS", 1);
+        if (threads < 0) throw new ClusterbyException.BadOption("threads", "must be at least 1, not " + threads);
+        if (encoderBatchRows < 0) {
+            throw new ClusterbyException.BadOption("encoder-batch-rows", "must be at least 1, not " + encoderBatchRows);
+        }
     }
 
-    /** Every component from its system property, environment variable or default. */
-    public static Settings defaults() {
+    /** Nothing given: every component comes from its system property, environment variable or default on {@link #resolve()}. */
+    public static Settings unset() {
         return new Settings(null, null, null, 0, 0);
+    }
+
+    /** Every component from its system property, environment variable or default, resolved now. */
+    public static Settings defaults() {
+        return unset().resolve();
+    }
+
+    /**
+     * These settings with every component filled: the given value, else the system property, else the environment
+     * variable, else the default. A malformed property or variable is an error naming it; a given value never reads it.
+     */
+    public Settings resolve() {
+        if (isResolved()) return this;
+        return new Settings(
+                backend != null ? backend : text("backend", "clusterby.backend", "CLUSTERBY_BACKEND", "auto"),
+                device != null ? device : text("device", "clusterby.device", "CLUSTERBY_DEVICE", "auto"),
+                cacheDir != null ? cacheDir : defaultCacheDir(),
+                threads > 0 ? threads : number("threads", "clusterby.threads", "CLUSTERBY_THREADS",
+                        Math.max(1, Runtime.getRuntime().availableProcessors())),
+                encoderBatchRows > 0 ? encoderBatchRows : number("encoder-batch-rows", "clusterby.encoder.batchRows",
+                        "CLUSTERBY_ENCODER_BATCH_ROWS", 1));
+    }
+
+    /** Whether every component is filled, as after {@link #resolve()}. */
+    public boolean isResolved() {
+        return backend != null && device != null && cacheDir != null && threads > 0 && encoderBatchRows > 0;
     }
 
     /** A copy with this backend ({@code null} resolves it again from the property, environment or default). */
@@ -84,54 +111,60 @@ public record Settings(String backend, String device, Path cacheDir, int threads
         return new Settings(backend, device, cacheDir, threads, rows);
     }
 
-    /** Whether {@link #backend()} leaves the choice to clusterby. */
+    /** Whether the backend, once resolved, leaves the choice to clusterby. */
     public boolean autoBackend() {
-        return backend.equals("auto");
+        return resolve().backend().equals("auto");
     }
 
-    private static String text(String given, String option, String property, String variable, String fallback) {
-        String value = given;
-        String from = "";
-        if (blank(value)) {
-            value = System.getProperty(property);
-            from = " (from -D" + property + ")";
+    /** The property, else the variable, else the fallback; a value found is checked and named by where it came from. */
+    private static String text(String option, String property, String variable, String fallback) {
+        Found found = lookup(property, variable);
+        if (found == null) return fallback;
+        String value = found.value().toLowerCase(Locale.ROOT);
+        String problem = problem(option, value);
+        if (problem != null) {
+            throw new ClusterbyException.BadOption(option, "'" + found.value() + "' (from " + found.from() + ") " + problem);
         }
-        if (blank(value)) {
-            value = System.getenv(variable);
-            from = " (from $" + variable + ")";
-        }
-        if (blank(value)) return fallback;
-        String canonical = value.trim().toLowerCase(Locale.ROOT);
-        if (!from.isEmpty() && option.equals("device") && !DEVICES.contains(canonical)) {
-            throw new ClusterbyException.BadOption("device", "'" + value.trim() + "'" + from + " is not one of auto, cpu, cuda");
-        }
-        return canonical;
+        return value;
     }
 
-    private static int number(int given, String option, String property, String variable, int fallback) {
-        if (given < 0) throw new ClusterbyException.BadOption(option, "must be at least 1, not " + given);
-        if (given > 0) return given;
-        String raw = System.getProperty(property);
-        String from = "-D" + property;
-        if (blank(raw)) {
-            raw = System.getenv(variable);
-            from = "$" + variable;
-        }
-        if (blank(raw)) return fallback;
+    /** Why a canonical backend or device value is not acceptable, or null when it is. */
+    private static String problem(String option, String value) {
+        if (option.equals("device")) return DEVICES.contains(value) ? null : "is not one of auto, cpu, cuda";
+        return value.matches("[a-z0-9_.:-]+") ? null : "is not a backend name";
+    }
+
+    private static int number(String option, String property, String variable, int fallback) {
+        Found found = lookup(property, variable);
+        if (found == null) return fallback;
         try {
-            int value = Integer.parseInt(raw.trim());
+            int value = Integer.parseInt(found.value());
             if (value >= 1) return value;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ClusterbyException.BadOption(option, "'" + raw.trim() + "' (from " + from + ") is not a whole number of at least 1");
+        throw new ClusterbyException.BadOption(option, "'" + found.value() + "' (from " + found.from()
+                + ") is not a whole number of at least 1");
+    }
+
+    /** A value read from the system property or, failing that, the environment, and which one it came from. */
+    private record Found(String value, String from) {}
+
+    private static Found lookup(String property, String variable) {
+        String value = System.getProperty(property);
+        if (!blank(value)) return new Found(value.trim(), "-D" + property);
+        value = System.getenv(variable);
+        if (!blank(value)) return new Found(value.trim(), "$" + variable);
+        return null;
+    }
+
+    private static String canonical(String name) {
+        return blank(name) ? null : name.trim().toLowerCase(Locale.ROOT);
     }
 
     private static Path defaultCacheDir() {
-        String property = System.getProperty("clusterby.cacheDir");
-        if (!blank(property)) return Path.of(property.trim());
-        String env = System.getenv("CLUSTERBY_CACHE_DIR");
-        if (!blank(env)) return Path.of(env.trim());
+        Found found = lookup("clusterby.cacheDir", "CLUSTERBY_CACHE_DIR");
+        if (found != null) return Path.of(found.value());
         String xdg = System.getenv("XDG_CACHE_HOME");
         if (!blank(xdg)) return Path.of(xdg.trim(), "clusterby");
         return Path.of(System.getProperty("user.home"), ".cache", "clusterby");

@@ -1,6 +1,5 @@
 package dev.clusterby;
 
-
 import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.compute.FloatMatrix;
 import dev.clusterby.embed.Encoder;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -60,6 +60,23 @@ class SettingsTest {
         assertThrows(ClusterbyException.BadOption.class, () -> Settings.defaults().withBackend("na tive"));
     }
 
+    @Test
+    void aGivenValueWinsOverAMalformedPropertyAndIsNeverCheckedAgainstIt() {
+        withProperty("clusterby.device", "gpu", () -> withProperty("clusterby.threads", "0", () -> {
+            // As the CLI builds it: --device cpu with a bad property beside it must run on the CPU, not fail.
+            ClusterSpec<?> spec = ClusterSpec.defaults().withDevice("cpu").withSettings(
+                    ClusterSpec.defaults().withDevice("cpu").settings().withThreads(2));
+            Settings resolved = spec.settings().resolve();
+            assertEquals("cpu", resolved.device());
+            assertEquals(2, resolved.threads());
+            assertTrue(resolved.isResolved());
+            assertSame(resolved, resolved.resolve(), "resolving twice reads nothing again");
+            // Not given, the malformed value is an error naming where it came from.
+            var e = assertThrows(ClusterbyException.BadOption.class, () -> Settings.unset().withThreads(2).resolve());
+            assertTrue(e.getMessage().contains("-Dclusterby.device") && e.getMessage().contains("'gpu'"), e.getMessage());
+        }));
+    }
+
     static void withProperty(String key, String value, Runnable body) {
         String before = System.getProperty(key);
         System.setProperty(key, value);

@@ -1,7 +1,5 @@
 package dev.clusterby.cluster;
 
-import dev.clusterby.Column;
-
 import dev.clusterby.compute.FloatMatrix;
 
 import java.util.stream.IntStream;

@@ -1,6 +1,5 @@
 package dev.clusterby.compute;
 
-import dev.clusterby.internal.compute.java.ScalarBackend;
 import dev.clusterby.internal.compute.Segments;
 
 import java.lang.foreign.MemorySegment;

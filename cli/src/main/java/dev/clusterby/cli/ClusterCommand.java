@@ -7,6 +7,7 @@ import dev.clusterby.Agg;
 import dev.clusterby.ClusterBy;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
+import dev.clusterby.Settings;
 import dev.clusterby.Column;
 import dev.clusterby.ColumnType;
 import dev.clusterby.Crop;
@@ -103,6 +104,7 @@ final class ClusterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
+        Settings settings = Flags.settings(backend, device, cacheDir);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
         try (DataPanel panel = DataPanel.read(input)) {
@@ -112,7 +114,7 @@ final class ClusterCommand implements Callable<Integer> {
             for (String name : aggs.keySet()) panel.column(name);
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params(kValue)).withBackend(backend).withDevice(device).withCacheDir(cacheDir).withProgress(progress)
+                    .withParams(params(kValue)).withSettings(settings).withProgress(progress)
                     .withInstruction(instruction());
             ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
             progress.finish();

@@ -71,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Flags.settings(backend, device, cacheDir); // a bad flag fails before anything is read
         return images ? images() : text();
     }
 
@@ -87,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
             ProgressBar progress = new ProgressBar(err, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     // 10 seedings, as scikit-learn long defaulted to: on these features 3 leave ±0.03 NMI to chance.
-                    .withParams(Map.of("k", 10, "seed", seed, "n-init", 10)).withBackend(backend).withDevice(device).withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(Map.of("k", 10, "seed", seed, "n-init", 10)).withSettings(Flags.settings(backend, device, cacheDir)).withProgress(progress);
             ClusterBy<?> cb = panel.clusterBy("image", clusterSpec);
             progress.finish();
             int[] labels = cb.result().labels().toIntArray(-1);
@@ -120,8 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                     truth.groupCount(), String.join(", ", ((StringColumn) truth.keys()).values()));
             ProgressBar progress = new ProgressBar(err, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(Map.of("k", truth.groupCount(), "seed", seed)).withBackend(backend).withDevice(device)
-                    .withCacheDir(cacheDir).withProgress(progress);
+                    .withParams(Map.of("k", truth.groupCount(), "seed", seed))
+                    .withSettings(Flags.settings(backend, device, cacheDir)).withProgress(progress);
             ClusterBy<?> cb = panel.clusterBy("text", clusterSpec);
             progress.finish();
             Report.clusters(out, cb, "name", 6);

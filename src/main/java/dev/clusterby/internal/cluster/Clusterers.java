@@ -1,5 +1,6 @@
 package dev.clusterby.internal.cluster;
 
+import dev.clusterby.internal.Plugins;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.cluster.Agglomerative;
 import dev.clusterby.cluster.ClusterOptions;
@@ -15,7 +16,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -35,8 +35,9 @@ public final class Clusterers {
         registry.put("gmm", GaussianMixture.Options::fromParams);
         registry.put("hierarchical", Agglomerative.Options::fromParams);
         registry.put("spectral", Spectral.Options::fromParams);
-        for (ClustererProvider provider : ServiceLoader.load(ClustererProvider.class)) {
-            registry.putIfAbsent(provider.name().trim().toLowerCase(Locale.ROOT), provider::options);
+        for (ClustererProvider provider : Plugins.load(ClustererProvider.class, Clusterers.class.getClassLoader(), "a clusterer provider")) {
+            String name = provider.name().trim().toLowerCase(Locale.ROOT);
+            if (registry.putIfAbsent(name, provider::options) != null) Plugins.warnTaken("clusterer provider", provider, name);
         }
         REGISTRY = Collections.unmodifiableMap(registry);
     }

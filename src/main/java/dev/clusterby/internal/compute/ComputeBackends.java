@@ -1,5 +1,7 @@
 package dev.clusterby.internal.compute;
 
+import dev.clusterby.BackendStatus;
+import dev.clusterby.internal.Plugins;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Settings;
 import dev.clusterby.compute.ComputeBackend;
@@ -13,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -48,17 +49,18 @@ public final class ComputeBackends {
 
     /** The backend of that name (case-insensitive) with the default settings; fails loudly when it cannot run here. */
     public static ComputeBackend get(String name) {
-        return select(Settings.defaults().withBackend(name));
+        return select(Settings.unset().withBackend(name));
     }
 
     /** The backend the settings name, or under {@code auto} the fastest that runs here. */
-    public static ComputeBackend select(Settings settings) {
+    public static ComputeBackend select(Settings given) {
+        Settings settings = given.resolve();
         return settings.autoBackend() ? fastest(settings) : byName(settings.backend(), settings);
     }
 
     /** {@code auto} or blank means the default; anything else is looked up by name (case-insensitive). */
     public static ComputeBackend select(String nameOrAuto) {
-        return select(Settings.defaults().withBackend(nameOrAuto));
+        return select(Settings.unset().withBackend(nameOrAuto));
     }
 
     /** The backend of the default settings (the {@code clusterby.backend} property, {@code CLUSTERBY_BACKEND}, else auto). */
@@ -80,6 +82,7 @@ public final class ComputeBackends {
 
     private static synchronized ComputeBackend fastest(Settings settings) {
         List<String> skipped = new ArrayList<>();
+        // Sorted per call: a provider's priority may depend on what it finds (a GPU, say), not only on its class.
         List<ComputeBackendProvider> candidates = providers().values().stream().filter(p -> p.priority() >= 0)
                 .sorted(Comparator.comparingInt(ComputeBackendProvider::priority).reversed()).toList();
         for (ComputeBackendProvider provider : candidates) {
@@ -98,28 +101,28 @@ public final class ComputeBackends {
     }
 
     /** Every known backend: its device when it runs, else why not; and which one {@code auto} picks. */
-    public static List<Status> status() {
+    public static List<BackendStatus> status() {
         return status(Settings.defaults());
     }
 
     /** As {@link #status()} for these settings. */
-    public static synchronized List<Status> status(Settings settings) {
+    public static synchronized List<BackendStatus> status(Settings given) {
+        Settings settings = given.resolve();
         String chosen = settings.autoBackend() ? fastest(settings).name() : settings.backend();
-        List<Status> out = new ArrayList<>();
+        List<BackendStatus> out = new ArrayList<>();
         for (ComputeBackendProvider provider : providers().values()) {
             ComputeBackend backend = open(provider, settings);
-            out.add(new Status(provider.name(), backend != null,
+            out.add(new BackendStatus(provider.name(), backend != null,
                     backend != null ? backend.device() : UNAVAILABLE.get(key(provider.name(), settings)),
-                    provider.name().equals(chosen)));
+                    provider.name().equalsIgnoreCase(chosen)));
         }
         return out;
     }
 
-    /** One row of {@link #status()}. */
-    public record Status(String name, boolean available, String detail, boolean isDefault) {}
 
+    /** Instances are shared per backend name (as registered, lower case) and thread count. */
     private static String key(String name, Settings settings) {
-        return name + "/" + settings.threads();
+        return name.trim().toLowerCase(Locale.ROOT) + "/" + settings.threads();
     }
 
     /** The shared backend, opened on first use, or null with the reason in UNAVAILABLE. Holds the class lock. */
@@ -155,24 +158,13 @@ public final class ComputeBackends {
     /** The providers on the class path, loaded once; a broken one is logged and skipped. Holds the class lock. */
     private static Map<String, ComputeBackendProvider> providers() {
         if (providers != null) return providers;
-        List<ComputeBackendProvider> found = new ArrayList<>();
-        var iterator = ServiceLoader.load(ComputeBackendProvider.class, ComputeBackends.class.getClassLoader()).iterator();
-        while (true) {
-            try {
-                if (!iterator.hasNext()) break;
-                found.add(iterator.next());
-            } catch (ServiceConfigurationError e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping a compute backend provider that cannot load: " + e.getMessage());
-            }
-        }
+        List<ComputeBackendProvider> found = new ArrayList<>(Plugins.load(ComputeBackendProvider.class,
+                ComputeBackends.class.getClassLoader(), "a compute backend provider"));
         found.sort(Comparator.comparingInt(ComputeBackendProvider::priority).reversed());
         Map<String, ComputeBackendProvider> byName = new LinkedHashMap<>();
         for (ComputeBackendProvider provider : found) {
             String name = provider.name().trim().toLowerCase(Locale.ROOT);
-            if (byName.putIfAbsent(name, provider) != null) {
-                LOG.log(System.Logger.Level.WARNING, "compute backend provider " + provider.getClass().getName()
-                        + " uses the taken name '" + name + "'; skipped");
-            }
+            if (byName.putIfAbsent(name, provider) != null) Plugins.warnTaken("compute backend provider", provider, name);
         }
         if (byName.isEmpty()) throw new IllegalStateException("no ComputeBackendProvider found; is META-INF/services missing?");
         providers = byName;

@@ -36,7 +36,6 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -512,7 +511,6 @@ final class ClipEncoder implements Encoder {
     public String toString() {
         return "ClipEncoder[" + dir + ", " + version + ", " + provider + "]";
     }
-
 
     private static String hash(Path file, int hexDigits) {
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,5 +1,6 @@
 package dev.clusterby.internal.embed;
 
+import dev.clusterby.internal.Plugins;
 import dev.clusterby.embed.Encoder;
 import dev.clusterby.embed.EncoderProvider;
 import dev.clusterby.embed.ImageInput;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -110,9 +110,9 @@ public final class Encoders {
      * @throws ClusterbyException.Unavailable for "auto" with no encoder for the modality, or a model that cannot load
      * @throws ClusterbyException.BadOption when the named encoder reads another modality
      */
-    public static Encoder resolve(String name, Encoder.Modality modality, Settings settings) {
+    public static Encoder resolve(String name, Encoder.Modality modality, Settings given) {
         Objects.requireNonNull(modality, "modality");
-        Objects.requireNonNull(settings, "settings");
+        Settings settings = Objects.requireNonNull(given, "settings").resolve();
         String wanted = name == null || name.isBlank() || name.equalsIgnoreCase("auto") ? defaultName(modality) : name;
         if (wanted == null) {
             throw new ClusterbyException.Unavailable("no " + modality.name().toLowerCase(Locale.ROOT) + " encoder is configured yet;"
@@ -141,7 +141,8 @@ public final class Encoders {
     }
 
     /** A fresh instance of the named encoder for these settings, that the caller owns and must close. */
-    public static Encoder open(String name, Settings settings) {
+    public static Encoder open(String name, Settings given) {
+        Settings settings = Objects.requireNonNull(given, "settings").resolve();
         Entry entry;
         synchronized (LOCK) {
             entry = entry(name);
@@ -224,20 +225,10 @@ public final class Encoders {
     private static void loadProviders() {
         if (providersLoaded) return;
         providersLoaded = true;
-        var iterator = ServiceLoader.load(EncoderProvider.class, Encoders.class.getClassLoader()).iterator();
-        while (true) {
-            EncoderProvider provider;
-            try {
-                if (!iterator.hasNext()) break;
-                provider = iterator.next();
-            } catch (ServiceConfigurationError e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping an encoder provider that cannot load: " + e.getMessage());
-                continue;
-            }
+        for (EncoderProvider provider : Plugins.load(EncoderProvider.class, Encoders.class.getClassLoader(), "an encoder provider")) {
             String key = canonicalSpelling(provider.name());
             if (ENTRIES.containsKey(key)) {
-                LOG.log(System.Logger.Level.WARNING, "encoder provider " + provider.getClass().getName()
-                        + " uses the taken name '" + key + "'; skipped");
+                Plugins.warnTaken("encoder provider", provider, key);
                 continue;
             }
             ENTRIES.put(key, Entry.plain(key, provider::create, null));

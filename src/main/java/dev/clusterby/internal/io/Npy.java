@@ -1,7 +1,5 @@
 package dev.clusterby.internal.io;
 
-import dev.clusterby.Column;
-
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.DataPanel;
 import dev.clusterby.DoubleColumn;
@@ -19,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.regex.Matcher;

@@ -7,7 +7,6 @@ import dev.clusterby.Instruction;
 import dev.clusterby.Metrics;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -15,7 +15,7 @@ public final class Backends {
     public static void main(String[] args) {
         List<String> wanted = args.length > 0 ? List.of(args) : ComputeBackends.names();
         List<String> available = new ArrayList<>();
-        for (ComputeBackends.Status s : ComputeBackends.status()) {
+        for (dev.clusterby.BackendStatus s : ComputeBackends.status()) {
             if (!wanted.contains(s.name())) continue;
             System.err.printf("backend %-7s %s: %s%n", s.name(), s.available() ? "runs" : "SKIPPED", s.detail());
             if (s.available()) available.add(s.name());

@@ -1,7 +1,5 @@
 package dev.clusterby.bench.compute;
 
-import dev.clusterby.cluster.KMeans;
-
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.compute.FloatMatrix;
 import dev.clusterby.internal.compute.Segments;

@@ -1,7 +1,5 @@
 package dev.clusterby.bench.compute;
 
-import dev.clusterby.cluster.KMeans;
-
 import dev.clusterby.DataPanel;
 import dev.clusterby.TensorColumn;
 import dev.clusterby.compute.ComputeBackend;

@@ -1,7 +1,5 @@
 package dev.clusterby.internal.compute.java;
 
-import dev.clusterby.Column;
-
 import dev.clusterby.compute.FloatMatrix;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;

@@ -41,8 +41,9 @@ final class NativeLibrary {
         return "/native/linux-x86_64/libclusterby.so";
     }
 
-    /** Loads the library, extracting the bundled copy under the default cache folder. */
-    static void load() {
+    /** Loads the library, extracting the bundled copy under the default cache folder; settings are read only if needed. */
+    static synchronized void load() {
+        if (loaded) return;
         load(dev.clusterby.Settings.defaults().cacheDir());
     }
 
