@@ -43,7 +43,7 @@ final class NativeLibrary {
 
     /** Loads the library, extracting the bundled copy under the default cache folder; settings are read only if needed. */
     static synchronized void load() {
-        if (loaded) return;
+        if (loaded && !Boolean.getBoolean(SKIP_PROPERTY)) return; // the skip switch is honoured even once loaded
         load(dev.clusterby.Settings.defaults().cacheDir());
     }
 
