@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -16,7 +15,7 @@ final class EmbeddingKeys {
     private EmbeddingKeys() {}
 
     static String fingerprint(Column column, String derivation) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = dev.clusterby.internal.Hashes.sha256();
         digest.update(derivation.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(column.type().name().getBytes(StandardCharsets.UTF_8));
@@ -57,13 +56,5 @@ final class EmbeddingKeys {
             case ImageColumn.BytesSource b -> b.bytes();
             case ImageColumn.GreySource g -> g.pixels();
         };
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

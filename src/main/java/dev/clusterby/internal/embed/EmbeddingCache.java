@@ -157,20 +157,11 @@ public final class EmbeddingCache {
         boolean changed = !name.toString().equals(key);
         if (changed || name.length() > MAX_NAME) {
             // Two keys that sanitise alike must still get different files.
-            String hash = sha256Hex(key).substring(0, 16);
+            String hash = dev.clusterby.internal.Hashes.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             if (name.length() > MAX_NAME - 17) name.setLength(MAX_NAME - 17);
             name.append('-').append(hash);
         }
         return name + SUFFIX;
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            return java.util.HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteQuietly(Path file) {

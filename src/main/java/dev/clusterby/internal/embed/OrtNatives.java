@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -80,7 +79,7 @@ final class OrtNatives {
         if (!(connection instanceof JarURLConnection jar)) return null;
         connection.setUseCaches(false);
         List<JarEntry> entries = new ArrayList<>();
-        MessageDigest digest = sha256();
+        MessageDigest digest = dev.clusterby.internal.Hashes.sha256();
         try (JarFile file = jar.getJarFile()) {
             file.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(folder)
                             && e.getName().indexOf('/', folder.length()) < 0)
@@ -120,14 +119,6 @@ final class OrtNatives {
         if (!Files.exists(dir)) return;
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -117,7 +117,7 @@ final class NativeLibrary {
             throw new ExtractionFailed("cannot read " + resource + ": " + e.getMessage());
         }
         String name = resource.substring(resource.lastIndexOf('/') + 1);
-        Path dir = cacheDir.toAbsolutePath().resolve("native").resolve(sha256(bytes).substring(0, 16));
+        Path dir = cacheDir.toAbsolutePath().resolve("native").resolve(dev.clusterby.internal.Hashes.sha256Hex(bytes).substring(0, 16));
         Path file = dir.resolve(name);
         try {
             if (Files.isRegularFile(file) && Files.size(file) == bytes.length) return file;
@@ -151,14 +151,6 @@ final class NativeLibrary {
         } catch (IOException e) {
             throw new ExtractionFailed("cannot extract " + resource + ": " + e.getMessage()
                     + " (make the cache folder writable, or set -D" + PATH_PROPERTY + " to a copy of the library)");
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
