@@ -76,6 +76,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto (CUDA when the GPU build and a GPU are there), cpu, cuda.")
     String device;
 
+    @Option(names = "--max-tokens", paramLabel = "N", description = "A text encoder reads at most N word pieces of each text and drops the rest (default: the encoder's own, 512 for bge-small).")
+    Integer maxTokens;
+
     @Option(names = "--instruction", paramLabel = "TEXT", description = "What to group by, in words, e.g. \"group by colour\".")
     String instruction;
 
@@ -104,7 +107,7 @@ final class ClusterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
-        Settings settings = Flags.settings(backend, device, cacheDir);
+        Settings settings = Flags.settings(backend, device, cacheDir, maxTokens);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
         try (DataPanel panel = DataPanel.read(input)) {

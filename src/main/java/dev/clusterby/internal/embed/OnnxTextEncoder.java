@@ -470,7 +470,10 @@ final class OnnxTextEncoder implements Encoder {
                     long target = order[batch[0] + r];
                     MemorySegment.copy(result.vectors(), r * dimension, data, FloatMatrix.FLOAT, target * dimension * Float.BYTES, dimension);
                 }
+                long tokens = 0;
+                for (int r = 0; r < batch[1]; r++) tokens += encodings[order[batch[0] + r]].getIds().length;
                 rowsDone += batch[1];
+                progress.onTokens(tokens);
                 progress.onProgress(rowsDone, n);
             }
         } finally {
