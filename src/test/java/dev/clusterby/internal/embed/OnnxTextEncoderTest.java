@@ -178,6 +178,34 @@ class OnnxTextEncoderTest {
         }
     }
 
+    /**
+     * Length-bucketed batches alone do not make per-tensor scales invariant: 16 texts of exactly the same token
+     * count (no padding in the batch) still move each other's vectors, since they share one scale per MatMul input.
+     */
+    @Test
+    void equalLengthBatchesDoNotMakePerTensorScalesInvariant() {
+        String[] words = {"red", "green", "blue", "market", "bread", "oil", "price", "cat", "dog", "car", "house", "tree"};
+        Random random = new Random(3);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 6; w++) text.append(words[random.nextInt(words.length)]).append(' ');
+            texts.add(text.toString().strip());
+        }
+        OnnxTextEncoder.Tuning one = new OnnxTextEncoder.Tuning(1, 1, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR);
+        OnnxTextEncoder.Tuning sixteen = new OnnxTextEncoder.Tuning(16, 1, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR);
+        try (OnnxTextEncoder alone = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, one);
+             OnnxTextEncoder bucketed = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, sixteen)) {
+            for (String text : texts) assertEquals(8, alone.tokenCount(text), text);
+            float[] single = encode(alone, texts);
+            float[] batch = encode(bucketed, texts);
+            double lowest = 1;
+            for (int i = 0; i < texts.size(); i++) lowest = Math.min(lowest, cosine(single, i, batch, i, 384));
+            System.out.println("per-tensor, one equal-length batch of 16: lowest cosine to alone " + lowest);
+            assertTrue(lowest < 0.99999, "equal-length per-tensor batch unexpectedly invariant: " + lowest);
+        }
+    }
+
     @Test
     void tokenizerTruncatesAtOurLengthAndDoesNotPad() {
         try (OnnxTextEncoder encoder = OnnxTextEncoder.load(OnnxTextEncoder.MINILM, new OnnxTextEncoder.Tuning(1, 1, 1))) {
