@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public record Settings(String backend, String device, Path cacheDir, int threads, int encoderBatchRows, int encoderMaxTokens) {
 
-    /** Texts per encoder run by default: measured on 2 cores, larger batches gain nothing once the token budget binds. */
+    /** Texts per encoder run by default; the 8,192-token budget binds first for texts over 128 tokens (RESULTS-embed.md). */
     private static final int DEFAULT_BATCH_ROWS = 64;
 
     /** The devices an encoder can be asked to run on. */

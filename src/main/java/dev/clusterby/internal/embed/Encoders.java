@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>{@link #resolve} hands out one shared instance per name and per what changes it, made on first use and owned by
  * the registry: closing it does nothing, and a JVM shutdown hook frees them all. For the ONNX encoders the device,
- * the thread count and the batch size of the call's {@link Settings} change the instance, so a call on another
+ * the thread count, the batch size and the max tokens of the call's {@link Settings} change the instance, so a call on another
  * device gets its own, never the one an earlier call opened. {@link #open} makes a fresh instance the caller owns.
  */
 public final class Encoders {
