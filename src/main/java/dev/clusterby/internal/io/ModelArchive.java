@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -179,20 +178,25 @@ public final class ModelArchive {
 
     // ---- containers ----
 
+    /** The entries through the central directory, so a file cut anywhere (even after the last entry) is refused. */
     private static Map<String, byte[]> zip(Path path) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (entries.size() == MAX_ENTRIES) throw bad(path, "has more than " + MAX_ENTRIES + " entries");
+        if (Files.size(path) == 0) throw bad(path, "is empty");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(path.toFile())) {
+            if (zip.size() > MAX_ENTRIES) throw bad(path, "has more than " + MAX_ENTRIES + " entries");
+            var all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry entry = all.nextElement();
                 String name = entry.getName();
                 long cap = name.equals(MANIFEST) ? MAX_MANIFEST_BYTES : MAX_ARRAY_BYTES;
-                if (entries.put(name, readAtMost(zip, cap, path, name)) != null) throw bad(path, "holds " + name + " twice");
+                try (InputStream in = zip.getInputStream(entry)) {
+                    if (entries.put(name, readAtMost(in, cap, path, name)) != null) throw bad(path, "holds " + name + " twice");
+                }
             }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw bad(path, "is not a complete zip archive (" + e.getMessage() + "); truncated or corrupt?");
         }
-        if (entries.isEmpty()) throw bad(path, "is empty or not a zip archive");
+        if (entries.isEmpty()) throw bad(path, "is an empty zip archive");
         return entries;
     }
 
