@@ -310,6 +310,28 @@ class ClusterModelTest {
         }
     }
 
+    /** A steered fit keeps its view (a mask's dimensions, a subspace's basis), so new rows get the same view. */
+    @Test
+    void instructedModelsKeepTheirViewThroughAFile() {
+        Path cache = folder.resolve("cache-instruct");
+        List<Instruction> instructions = List.of(
+                Instruction.text("group by topic").withMethod("mask").withTopK(40),
+                Instruction.template("news about {}", List.of("oil prices", "company takeovers", "shares")));
+        for (Instruction instruction : instructions) {
+            try (DataPanel panel = DataPanel.read(reuters)) {
+                ClusterBy<?> fit = panel.clusterBy("text", minilm(cache, 2).withInstruction(instruction));
+                Path file = folder.resolve("instructed.zip");
+                ClusterModel.of(fit).save(file);
+                ClusterModel model = ClusterModel.load(file);
+                assertEquals(instruction.instructionText(), model.instruction());
+                try (DataPanel again = DataPanel.read(reuters)) {
+                    assertArrayEquals(fit.result().labels().toIntArray(-1), model.predict(again).toIntArray(-1),
+                            instruction.cacheKeyPart());
+                }
+            }
+        }
+    }
+
     @Test
     void aUsersClustererWithoutStateSaysSoWhenSaved() {
         Clusterer<Clusterer.Fitted> halves = new Clusterer<>() {
