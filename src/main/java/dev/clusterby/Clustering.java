@@ -56,7 +56,7 @@ public final class Clustering {
     static <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(DataPanel panel, String columnName, ClusterSpec<M> spec) {
         Column column = panel.column(columnName);
         ClusterResult<M> result = run(panel, column, spec);
-        return new ClusterBy<>(panel, result, result.k(), savedModel(result));
+        return new ClusterBy<>(panel, columnName, spec, result, result.k(), savedModel(result));
     }
 
     // ---- kept models: predict and refit ----
@@ -91,8 +91,7 @@ public final class Clustering {
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to label");
         Settings settings = given.resolve();
         ComputeBackend backend = ComputeBackends.select(settings);
-        String encoder = model.modality() == ClusterModel.Modality.TEXT || model.modality() == ClusterModel.Modality.IMAGE
-                ? model.encoder() : "auto";
+        String encoder = encoderName(model);
         try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, encoder, null, settings, progress);
              Arena views = Arena.ofShared()) {
             if (!embedding.encoderVersion().equals(model.encoderVersion()) && !model.encoder().equals("none")) {
@@ -116,6 +115,12 @@ public final class Clustering {
         }
     }
 
+    /** The encoder to embed a kept model's column with: its own, or {@code auto} (none) for tensors and numbers. */
+    private static String encoderName(ClusterModel model) {
+        return model.modality() == ClusterModel.Modality.TEXT || model.modality() == ClusterModel.Modality.IMAGE
+                ? model.encoder() : "auto";
+    }
+
     /** Labels a panel's column with a kept model, without refitting; the result reports the embedding counts. */
     static ClusterBy<Clusterer.Fitted> assign(DataPanel panel, String columnName, ClusterModel model, Settings settings,
                                               Encoder.ProgressListener progress) {
@@ -131,7 +136,8 @@ public final class Clustering {
                 model.method(), e.encoder(), e.columnName(), e.computed(), e.cached(), used.backend(), used.seconds(),
                 null, e.errors());
         SAVED.put(result.labels(), model);
-        return new ClusterBy<>(panel, result, model.k(), model);
+        ClusterSpec<?> spec = ClusterSpec.defaults().withEncoder(encoderName(model)).withSettings(settings).withProgress(progress);
+        return new ClusterBy<>(panel, columnName, spec, result, model.k(), model);
     }
 
     /**
@@ -162,7 +168,7 @@ public final class Clustering {
                 fresh.fitSeconds(), fresh.instructionReport(), fresh.errors());
         ClusterModel stable = freshModel.withIds(ids);
         SAVED.put(result.labels(), stable);
-        return new ClusterBy<>(panel, result, stable.k(), stable);
+        return new ClusterBy<>(panel, columnName, spec, result, stable.k(), stable);
     }
 
     /**
