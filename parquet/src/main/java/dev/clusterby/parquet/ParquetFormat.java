@@ -14,6 +14,14 @@ import java.nio.file.Path;
  * of floats, which Spark reads as {@code array<float>}).
  */
 public final class ParquetFormat implements PanelFormat {
+    // Hadoop's codec pool logs every new (de)compressor at INFO; an application routing SLF4J to its log would show
+    // them on each read. Held here so the level is not lost with a collected logger.
+    private static final java.util.logging.Logger CODEC_POOL = java.util.logging.Logger.getLogger("org.apache.hadoop.io.compress");
+
+    static {
+        if (CODEC_POOL.getLevel() == null) CODEC_POOL.setLevel(java.util.logging.Level.WARNING);
+    }
+
     /** Made by {@link java.util.ServiceLoader}. */
     public ParquetFormat() {}
 
