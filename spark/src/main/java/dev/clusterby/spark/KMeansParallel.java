@@ -13,15 +13,16 @@ import java.util.Random;
 
 /**
  * k-means|| seeding (Bahmani et al., 2012), as Spark MLlib runs it: one uniform first centre, then {@code steps}
- * rounds that keep each point with probability min(1, 2k·cost/total cost), with costs kept per point between
+ * rounds that keep each point with probability min(1, ℓ·cost/total cost), ℓ = max(2k, 100), with costs kept per point between
  * rounds; the candidates are weighted by the points nearest them and reduced to k centres by weighted k-means++
- * and Lloyd on the driver. Every distance is a clusterby kernel call on a whole block.
+ * and Lloyd on the driver (best of 10 there). Every distance is a clusterby kernel call on a whole block.
  */
 final class KMeansParallel {
     private KMeansParallel() {}
 
     static final int STEPS = 2;
     static final int LOCAL_ITERATIONS = 30;
+    static final int LOCAL_RESTARTS = 10;
 
     /** k centres, row-major k×dim. */
     static float[] centers(JavaRDD<PointBlock> blocks, int k, long seed, int dim, long n) {
@@ -53,7 +54,7 @@ final class KMeansParallel {
             if (!(total > 0)) break;   // every point is a candidate already
 
             long stepSeed = seed ^ ((long) step << 16);
-            double scale = 2.0 * k / total;
+            double scale = oversampling(k) / total;
             List<float[]> chosen = blocks.zip(costs).flatMap(pair -> {
                 Random local = new Random(stepSeed ^ TaskContext.getPartitionId());
                 float[] cost = pair._2();
@@ -84,7 +85,15 @@ final class KMeansParallel {
             return a;
         }, 2);
         broadcast.destroy();
-        return LocalKMeans.fit(all, weights, dim, k, new Random(seed ^ 0x5DEECE66DL), LOCAL_ITERATIONS);
+        return LocalKMeans.best(all, weights, dim, k, new Random(seed ^ 0x5DEECE66DL), LOCAL_ITERATIONS, LOCAL_RESTARTS);
+    }
+
+    /**
+     * Expected candidates per round: MLlib's 2k, but at least 100, so that a small k still gets a candidate pool
+     * worth clustering (with k = 2, 2k gives about nine candidates in all).
+     */
+    static double oversampling(int k) {
+        return Math.max(2.0 * k, 100);
     }
 
     private static double sum(float[] values) {

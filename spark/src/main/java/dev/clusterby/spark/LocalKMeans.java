@@ -7,10 +7,31 @@ import java.util.Random;
 
 /**
  * Weighted k-means on the driver, for the k-means|| candidates: k-means++ by weight × squared distance (one
- * draw per centre, as MLlib's LocalKMeans), then weighted Lloyd until the labels stop changing.
+ * draw per centre, as MLlib's LocalKMeans), then weighted Lloyd until the labels stop changing; the best of
+ * {@code restarts} such runs by weighted cost. The candidates are few (about 4k), so restarts cost little next
+ * to one distributed pass, and they keep a poor draw from deciding the whole fit.
  */
 final class LocalKMeans {
     private LocalKMeans() {}
+
+    static float[] best(float[] points, long[] weights, int dim, int k, Random random, int maxIterations, int restarts) {
+        float[] best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (int run = 0; run < restarts; run++) {
+            float[] centers = fit(points, weights, dim, k, random, maxIterations);
+            double cost = 0;
+            for (int i = 0; i < weights.length; i++) {
+                double nearest = Double.POSITIVE_INFINITY;
+                for (int c = 0; c < k; c++) nearest = Math.min(nearest, squaredDistance(points, i, centers, c, dim));
+                cost += weights[i] * nearest;
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = centers;
+            }
+        }
+        return best;
+    }
 
     static float[] fit(float[] points, long[] weights, int dim, int k, Random random, int maxIterations) {
         int m = weights.length;

@@ -1,13 +1,9 @@
 package dev.clusterby.spark;
 
-import dev.clusterby.ClusterResult;
-import dev.clusterby.Clustering;
 import dev.clusterby.DataPanel;
-import dev.clusterby.IntColumn;
 import dev.clusterby.Metrics;
 import dev.clusterby.StringColumn;
 import dev.clusterby.TensorColumn;
-import dev.clusterby.cluster.KMeans;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -50,13 +46,13 @@ class ClusterbyKMeansTest {
         spark.stop();
     }
 
-    /** The 70 Reuters crude/acq articles: id, topic, text. */
+    /** The 70 Reuters crude/acq articles: row (0…69, file order), topic, text. */
     static Dataset<Row> reuters() {
         DataPanel panel = DataPanel.read(SparkSessions.testData("reuters-crude-acq.csv"));
-        StringColumn ids = panel.stringColumn("id"), topics = panel.stringColumn("topic"), texts = panel.stringColumn("text");
+        StringColumn topics = panel.stringColumn("topic"), texts = panel.stringColumn("text");
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < panel.size(); i++) rows.add(RowFactory.create(ids.get(i), topics.get(i), texts.get(i)));
-        StructType schema = new StructType().add("id", DataTypes.StringType).add("topic", DataTypes.StringType).add("text", DataTypes.StringType);
+        for (int i = 0; i < panel.size(); i++) rows.add(RowFactory.create(i, topics.get(i), texts.get(i)));
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("topic", DataTypes.StringType).add("text", DataTypes.StringType);
         return spark.createDataFrame(rows, schema).repartition(2);
     }
 
@@ -93,8 +89,8 @@ class ClusterbyKMeansTest {
     void pipelineEmbedsAndClustersLikeTheLibrary() {
         Dataset<Row> data = reuters();
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[]{
-                new Embedder().setInputCol("text").setOutputCol("features"),
-                new ClusterbyKMeans().setK(2).setSeed(7)});
+                new Embedder().setInputCol("text").setOutputCol("features").setEncoder("minilm"),
+                new ClusterbyKMeans().setK(2).setSeed(7).setMaxIter(300).setTol(0)});
         PipelineModel fitted = pipeline.fit(data);
         List<Row> rows = fitted.transform(data).orderBy("id").select("id", "features", "prediction").collectAsList();
         assertEquals(70, rows.size());
@@ -102,7 +98,7 @@ class ClusterbyKMeansTest {
         // The library on the same texts (same order), with the same encoder and seed.
         List<String> texts = data.orderBy("id").select("text").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         try (DataPanel panel = DataPanel.of(StringColumn.of("text", texts))) {
-            var cb = panel.clusterBy("text", KMeans.Options.of(2).withSeed(7));
+            var cb = panel.clusterBy("text", "kmeans", "minilm", java.util.Map.of("k", 2, "seed", 7));
             TensorColumn vectors = (TensorColumn) panel.column(cb.embeddingColumn());
             for (int i = 0; i < rows.size(); i++) {
                 double[] spark = ((Vector) rows.get(i).getAs(1)).toArray();
@@ -111,7 +107,9 @@ class ClusterbyKMeansTest {
             }
             int[] sparkLabels = rows.stream().mapToInt(r -> r.getInt(2)).toArray();
             double ari = Metrics.adjustedRandIndex(cb.labels().toIntArray(-1), sparkLabels);
-            assertTrue(ari >= 0.99, "ARI between the Spark pipeline and the library: " + ari);
+            double sparkCost = objective(fitted.transform(data).orderBy("id"), ((ClusterbyKMeansModel) fitted.stages()[1]).clusterCenters());
+            assertTrue(ari >= 0.99, "ARI between the Spark pipeline and the library: " + ari + "; objectives: Spark "
+                    + sparkCost + ", library " + ((dev.clusterby.cluster.KMeans.Model) cb.model()).inertia());
         }
     }
 
