@@ -70,7 +70,10 @@ public final class DataPanel implements AutoCloseable {
         return new DataPanel(columns, Map.of(), 0);
     }
 
-    /** Reads a file, choosing the reader from its extension or content: CSV, JSON Lines, .npy, IDX, or an image folder. */
+    /**
+     * Reads a file, choosing the reader from its extension or content: CSV, JSON Lines, .npy, IDX, an image folder,
+     * or Parquet (a .parquet file or a Spark output folder; needs the module {@code dev.clusterby:clusterby-parquet}).
+     */
     public static DataPanel read(Path path) {
         return PanelReaders.read(path);
     }
@@ -83,7 +86,10 @@ public final class DataPanel implements AutoCloseable {
         return dev.clusterby.internal.io.Idx.readImagesWithLabels(images, labels);
     }
 
-    /** Writes the visible columns; the format follows the extension (.csv, .jsonl, .npy). */
+    /**
+     * Writes the visible columns; the format follows the extension (.csv, .jsonl, .npy, or .parquet with the module
+     * {@code dev.clusterby:clusterby-parquet}).
+     */
     public void write(Path path) {
         checkOpen();
         PanelWriters.write(this, path);

@@ -66,7 +66,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl) or the labels (.npy).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl, .parquet) or the labels (.npy).")
     Path out;
 
     @Option(names = "--agg", paramLabel = "COL:FUNC", description = "Aggregate a column per cluster: mean, sum, count, min, max, median, std, first.")
@@ -235,6 +235,11 @@ final class ClusterCommand implements Callable<Integer> {
             return;
         }
         try (DataPanel labelled = cb.toDataPanel()) {
+            if (name.endsWith(".parquet")) {
+                // Parquet holds vectors: every input column stays beside cluster, as Spark keeps them.
+                labelled.write(out);
+                return;
+            }
             DataPanel visible = labelled.select(labelled.columns().stream()
                     .filter(c -> c.type() != ColumnType.TENSOR).map(Column::name).toArray(String[]::new));
             visible.write(out);
