@@ -114,7 +114,7 @@ public final class Clustering {
                 }
                 return new ClusterResult<>(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
                         embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
-                        report, embedding.errors());
+                        report, embedding.errors(), embedding.resumed());
             } finally {
                 if (points != null) points.close();
             }

@@ -30,11 +30,17 @@ final class Embeddings {
      *
      * @param tensor   the rows to cluster
      * @param owned    true when the caller must close {@code tensor} (no panel took it)
+     * @param resumed  of the cached rows, those a checkpoint of an interrupted run held
      */
     record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
-                    SortedMap<Integer, String> errors) implements AutoCloseable {
+                    SortedMap<Integer, String> errors, int resumed) implements AutoCloseable {
         Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned) {
-            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>());
+            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), 0);
+        }
+
+        Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
+                 SortedMap<Integer, String> errors) {
+            this(tensor, encoder, columnName, computed, cached, owned, errors, 0);
         }
 
         @Override
@@ -104,6 +110,12 @@ final class Embeddings {
         requireFinite(t, java.util.Collections.emptySortedMap());
     }
 
+    /**
+     * Rows encoded per checkpoint: after each chunk the rows are on disk, so a killed run loses at most this many
+     * (about 10–20 s of encoding on 2 cores), and a chunk is long enough that the encoder's batching is unaffected.
+     */
+    static final int CHECKPOINT_ROWS = 4096;
+
     private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Settings settings,
                                     Encoder.ProgressListener progress) {
         String hiddenName = encoder.id() + "(" + column.name() + ")";
@@ -115,28 +127,46 @@ final class Embeddings {
             if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false);
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
-        TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
-        int computed = 0, cached = n;
-        try {
-            if (!cache.load(fingerprint, tensor.matrix())) {
-                List<String> texts = new ArrayList<>(n);
-                for (int row = 0; row < n; row++) texts.add(column.get(row));
-                encoder.encodeTexts(texts, tensor.matrix(), progress);
-                requireFinite(tensor);
-                cache.store(fingerprint, tensor.matrix());
-                computed = n;
-                cached = 0;
-                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2}", n, column.name(), encoder.id());
+        TensorColumn tensor = cache.map(fingerprint, hiddenName, n, encoder.dimension());
+        int computed = 0, cached = n, resumed = 0;
+        if (tensor == null) {
+            tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
+            try (EmbeddingCache.Checkpoint checkpoint = cache.checkpoint(fingerprint, n, encoder.dimension())) {
+                resumed = checkpoint.done() > 0 && checkpoint.readDone(tensor.matrix()) ? checkpoint.done() : 0;
+                if (resumed > 0) {
+                    LOG.log(System.Logger.Level.INFO, "resuming the embedding of ''{0}'' from a checkpoint: {1} of {2} rows done",
+                            column.name(), resumed, n);
+                }
+                encodeInChunks(column, encoder, tensor, resumed, checkpoint, progress);
+                checkpoint.finish();
+                computed = n - resumed;
+                cached = resumed;
+                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2}", computed, column.name(), encoder.id());
+            } catch (RuntimeException e) {
+                tensor.close();
+                throw e;
             }
-        } catch (RuntimeException e) {
-            tensor.close();
-            throw e;
         }
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, tensor, column.name(), derivation, fingerprint);
-            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false);
+            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), resumed);
         }
-        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true);
+        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), resumed);
+    }
+
+    /** Encodes rows {@code from..n-1} chunk by chunk, checkpointing each finished chunk. */
+    private static void encodeInChunks(StringColumn column, Encoder encoder, TensorColumn tensor, int from,
+                                       EmbeddingCache.Checkpoint checkpoint, Encoder.ProgressListener progress) {
+        int n = column.size(), d = tensor.dim();
+        for (int start = from; start < n; start += CHECKPOINT_ROWS) {
+            int count = Math.min(CHECKPOINT_ROWS, n - start), offset = start;
+            List<String> texts = new ArrayList<>(count);
+            for (int row = start; row < start + count; row++) texts.add(column.get(row));
+            FloatMatrix chunk = new FloatMatrix(tensor.segment().asSlice((long) start * d * Float.BYTES, (long) count * d * Float.BYTES), count, d);
+            encoder.encodeTexts(texts, chunk, (done, total) -> progress.onProgress(offset + done, n));
+            requireFinite(tensor.name(), chunk, start);
+            checkpoint.append(chunk);
+        }
     }
 
     /**
@@ -269,6 +299,19 @@ final class Embeddings {
         float[] row = new float[cols];
         java.util.Arrays.fill(row, Float.NaN);
         return row;
+    }
+
+    /** Every value of a chunk whose first row is {@code firstRow} finite, else an error naming the row and dimension. */
+    private static void requireFinite(String name, FloatMatrix chunk, int firstRow) {
+        float[] row = new float[chunk.cols()];
+        for (int r = 0; r < chunk.rows(); r++) {
+            MemorySegment.copy(chunk.data(), FloatMatrix.FLOAT, (long) r * row.length * Float.BYTES, row, 0, row.length);
+            for (int c = 0; c < row.length; c++) {
+                if (!Float.isFinite(row[c])) {
+                    throw new ClusterbyException.InvalidData("column '" + name + "' row " + (firstRow + r) + " has " + row[c] + " at dimension " + c);
+                }
+            }
+        }
     }
 
     /** Every value finite, else an error naming the row and dimension; rows already known to be bad are skipped. */

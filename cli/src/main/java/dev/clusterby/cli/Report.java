@@ -50,7 +50,8 @@ final class Report {
 
     /** The two lines scripts rely on. */
     static void summaryLines(PrintWriter out, ClusterResult<?> result) {
-        out.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
+        out.printf(Locale.ROOT, "embedded: %d computed, %d cached%s%n", result.embeddedComputed(), result.embeddedCached(),
+                result.embeddedResumed() > 0 ? " (" + result.embeddedResumed() + " resumed from an interrupted run's checkpoint)" : "");
         out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
                 result.model().iterations(), result.fitSeconds());
         if (!result.errors().isEmpty()) {
