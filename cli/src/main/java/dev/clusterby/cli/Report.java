@@ -52,8 +52,10 @@ final class Report {
     static void summaryLines(PrintWriter out, ClusterResult<?> result) {
         out.printf(Locale.ROOT, "embedded: %d computed, %d cached%s%n", result.embeddedComputed(), result.embeddedCached(),
                 result.embeddedResumed() > 0 ? " (" + result.embeddedResumed() + " resumed from an interrupted run's checkpoint)" : "");
-        out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
-                result.model().iterations(), result.fitSeconds());
+        Object sample = result.model().diagnostics().get("sample");
+        out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%s%n", result.method(), result.k(),
+                result.model().iterations(), result.fitSeconds(),
+                sample == null ? "" : " sample=" + sample + " of " + result.labels().size() + " rows");
         if (!result.errors().isEmpty()) {
             var first = result.errors().firstEntry();
             out.printf(Locale.ROOT, "not embedded: %d row%s, label -1 (row %d: %s)%n", result.errors().size(),
