@@ -25,11 +25,11 @@ import static dev.clusterby.internal.compute.Segments.LONG;
  * {@link #defaultNInit}: 10 restarts while n·k·d ≤ 5·10⁷, then fewer so that the restarts together do at most
  * 5·10⁸ multiply-adds per Lloyd sweep, and never fewer than 1. An explicit {@code n-init} always wins.
  *
- * <p>Large inputs: with more than {@value #ROWS_PER_CLUSTER}·k rows, Lloyd runs on a uniform sample of
- * {@value #ROWS_PER_CLUSTER}·k rows (FAISS's rule; {@code sample}), then one pass assigns every row, optionally
+ * <p>Large inputs: with more than {@value #ROWS_PER_CLUSTER}·k rows and n·k·d ≥ 10⁹, Lloyd runs on a uniform sample
+ * of {@value #ROWS_PER_CLUSTER}·k rows (FAISS's rule; {@code sample}), then one pass assigns every row, optionally
  * followed by {@code full-iter} Lloyd iterations on all rows. Seeding (k-means++, or k-means|| with
- * {@code init=k-means||}) runs on at most {@value #ROWS_PER_CLUSTER}·k rows of what Lloyd runs on, so it no longer
- * dominates when {@code sample=all}. Both rules were chosen on held-out data (benchmarks/RESULTS-scale.md).
+ * {@code init=k-means||}) runs, past the same n·k·d, on at most {@value #ROWS_PER_CLUSTER}·k rows of what Lloyd runs
+ * on, so it no longer dominates when {@code sample=all}. Both rules were chosen on held-out data (benchmarks/RESULTS-scale.md).
  */
 public final class KMeans implements Clusterer<KMeans.Model> {
     private final Options options;
@@ -57,13 +57,19 @@ public final class KMeans implements Clusterer<KMeans.Model> {
     /** {@code init} of k-means|| (Bahmani et al., Spark's default). */
     public static final String INIT_PARALLEL = "k-means||";
 
+    /** Multiply-adds of one Lloyd sweep (n·k·d) below which the default never samples: such a sweep takes under a second. */
+    public static final double SAMPLE_WORK_THRESHOLD = 1e9;
+
     /**
-     * The rows Lloyd runs on for n rows and k clusters: all of them with {@link #SAMPLE_ALL}, at most the given count
-     * otherwise, and with {@link #SAMPLE_AUTO} {@code n ≤ 256·k ? n : 256·k}.
+     * The rows Lloyd runs on for n rows, k clusters and d dimensions: all of them with {@link #SAMPLE_ALL}, at most the
+     * given count otherwise, and with {@link #SAMPLE_AUTO} 256·k when n &gt; 256·k and n·k·d ≥ 10⁹, else all n.
      */
-    public static int sampleSize(int n, int k, int sample) {
+    public static int sampleSize(int n, int k, int d, int sample) {
         if (sample == SAMPLE_ALL) return n;
-        if (sample == SAMPLE_AUTO) return (long) n > (long) ROWS_PER_CLUSTER * k ? ROWS_PER_CLUSTER * k : n;
+        if (sample == SAMPLE_AUTO) {
+            boolean large = (long) n > (long) ROWS_PER_CLUSTER * k && (double) n * k * d >= SAMPLE_WORK_THRESHOLD;
+            return large ? ROWS_PER_CLUSTER * k : n;
+        }
         return Math.min(n, sample);
     }
 
@@ -115,7 +121,7 @@ public final class KMeans implements Clusterer<KMeans.Model> {
      * @param silhouetteSample with k = auto, the silhouette is computed on a seeded sample of at most this many rows
      *                         (at least 2); else the default 2000 ({@code silhouette-sample})
      * @param sample           rows Lloyd runs on before one pass assigns all: {@link #SAMPLE_AUTO} (the default,
-     *                         {@code sample=auto}: 256·k when n is larger, see {@link #sampleSize}), {@link #SAMPLE_ALL}
+     *                         {@code sample=auto}: 256·k when n is larger and n·k·d ≥ 10⁹, see {@link #sampleSize}), {@link #SAMPLE_ALL}
      *                         ({@code sample=all}) or a count of at least k
      * @param fullIter         after a sampled fit, Lloyd iterations on all rows (0, the default: the one assignment
      *                         pass only; {@code full-iter})
@@ -365,7 +371,7 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         if (options.k > n) {
             throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
         }
-        int m = sampleSize(n, options.k, options.sample);
+        int m = sampleSize(n, options.k, data.cols(), options.sample);
         if (m < n) {
             try (Arena arena = Arena.ofShared()) {
                 // Its own stream, so the restarts draw what they would on the sample alone.
@@ -388,6 +394,11 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             if (best == null || model.inertia < best.inertia) best = model;
         }
         return best;
+    }
+
+    /** Lloyd on every row from given k×d centroids, to convergence or maxIter (for measuring seedings). */
+    static Model lloydFrom(FloatMatrix data, Options options, float[] centroids, ComputeBackend backend) {
+        return lloyd(data, options, options.tol * meanVariance(data), null, backend, centroids, options.maxIter);
     }
 
     /** The sample's model applied to every row: one assignment pass, or {@code fullIter} Lloyd iterations first. */
@@ -440,7 +451,7 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         }
     }
 
-    /** k-means++ on at most 256·k rows of the data (a uniform sample), or k-means|| on all of them. */
+    /** k-means++ (on a uniform sample of 256·k rows when n·k·d ≥ 10⁹), or k-means|| on all rows. */
     private static void seed(FloatMatrix data, FloatMatrix centroids, Options options, SplittableRandom random,
                              ComputeBackend backend, Arena arena) {
         int n = data.rows(), k = options.k;
@@ -449,7 +460,8 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             MemorySegment.copy(centres, 0, centroids.data(), FLOAT, 0, centres.length);
             return;
         }
-        int m = sampleSize(n, k, SAMPLE_AUTO);
+        // Small jobs seed on every row, exactly as before; large ones on 256·k rows, where k-means++ took most of the time.
+        int m = (double) n * k * data.cols() >= SAMPLE_WORK_THRESHOLD ? Math.min(n, ROWS_PER_CLUSTER * k) : n;
         FloatMatrix rows = m == n ? data : KMeansSeeding.gather(data, KMeansSeeding.sample(n, m, random), 0, m, arena);
         KMeansSeeding.plusPlus(rows, null, centroids, random, backend, arena);
     }
