@@ -116,6 +116,9 @@ final class Embeddings {
      */
     static final int CHECKPOINT_ROWS = 4096;
 
+    /** The rows per checkpoint in use: {@link #CHECKPOINT_ROWS}, smaller only in tests that interrupt a run. */
+    static volatile int checkpointRows = CHECKPOINT_ROWS;
+
     private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Settings settings,
                                     Encoder.ProgressListener progress) {
         String hiddenName = encoder.id() + "(" + column.name() + ")";
@@ -158,8 +161,9 @@ final class Embeddings {
     private static void encodeInChunks(StringColumn column, Encoder encoder, TensorColumn tensor, int from,
                                        EmbeddingCache.Checkpoint checkpoint, Encoder.ProgressListener progress) {
         int n = column.size(), d = tensor.dim();
-        for (int start = from; start < n; start += CHECKPOINT_ROWS) {
-            int count = Math.min(CHECKPOINT_ROWS, n - start), offset = start;
+        int chunkRows = checkpointRows;
+        for (int start = from; start < n; start += chunkRows) {
+            int count = Math.min(chunkRows, n - start), offset = start;
             List<String> texts = new ArrayList<>(count);
             for (int row = start; row < start + count; row++) texts.add(column.get(row));
             FloatMatrix chunk = new FloatMatrix(tensor.segment().asSlice((long) start * d * Float.BYTES, (long) count * d * Float.BYTES), count, d);
