@@ -7,7 +7,7 @@ x="$1"; iters="${2:-10}"
 export CLUSTERBY_JAVA_OPTS="${CLUSTERBY_JAVA_OPTS:--Xmx2g}"
 echo "file: $(du -h "$x" | cut -f1); load $(uptime | sed 's/.*average: //')"
 start=$(date +%s.%N)
-"$here/clusterby" cluster "$x" --k 1000 --max-iter "$iters" --param n-init=1 --seed 0 > /tmp/kmeans5m.out 2>&1 &
+"${CLUSTERBY:-$here/clusterby}" cluster "$x" --k 1000 --max-iter "$iters" --param n-init=1 --seed 0 > /tmp/kmeans5m.out 2>&1 &
 pid=$!
 peak_anon=0; peak_file=0
 while kill -0 $pid 2>/dev/null; do
