@@ -33,14 +33,14 @@ final class Embeddings {
      * @param resumed  of the cached rows, those a checkpoint of an interrupted run held
      */
     record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
-                    SortedMap<Integer, String> errors, int resumed) implements AutoCloseable {
+                    SortedMap<Integer, String> errors, String encoderVersion, int resumed) implements AutoCloseable {
         Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned) {
-            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), 0);
+            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), "none", 0);
         }
 
         Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
-                 SortedMap<Integer, String> errors) {
-            this(tensor, encoder, columnName, computed, cached, owned, errors, 0);
+                 SortedMap<Integer, String> errors, String encoderVersion) {
+            this(tensor, encoder, columnName, computed, cached, owned, errors, encoderVersion, 0);
         }
 
         @Override
@@ -127,7 +127,7 @@ final class Embeddings {
         int n = column.size();
         if (panel != null) {
             TensorColumn hit = panel.cachedTensor(hiddenName, fingerprint);
-            if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false);
+            if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, new TreeMap<>(), encoder.version());
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
         TensorColumn tensor = cache.map(fingerprint, hiddenName, n, encoder.dimension());
@@ -140,11 +140,16 @@ final class Embeddings {
                     LOG.log(System.Logger.Level.INFO, "resuming the embedding of ''{0}'' from a checkpoint: {1} of {2} rows done",
                             column.name(), resumed, n);
                 }
-                encodeInChunks(column, encoder, tensor, resumed, checkpoint, progress);
+                // Rows an earlier column already embedded (same text, same encoder setting) come from the cache.
+                byte[] rowKeys = EmbeddingKeys.rowKeys(column, derivation);
+                BitSet known = cache.loadRows(derivation, rowKeys, tensor.matrix());
+                if (resumed > 0) known.set(0, resumed);
+                computed = encodeInChunks(column, encoder, tensor, resumed, known, checkpoint, progress);
                 checkpoint.finish();
-                computed = n - resumed;
-                cached = resumed;
-                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2}", computed, column.name(), encoder.id());
+                if (checkpoint.writable()) cache.storeRows(fingerprint, derivation, rowKeys);
+                cached = n - computed;
+                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2} ({3} from the cache)", computed,
+                        column.name(), encoder.id(), cached);
             } catch (RuntimeException e) {
                 tensor.close();
                 throw e;
@@ -152,24 +157,54 @@ final class Embeddings {
         }
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, tensor, column.name(), derivation, fingerprint);
-            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), resumed);
+            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), encoder.version(), resumed);
         }
-        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), resumed);
+        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), encoder.version(), resumed);
     }
 
-    /** Encodes rows {@code from..n-1} chunk by chunk, checkpointing each finished chunk. */
-    private static void encodeInChunks(StringColumn column, Encoder encoder, TensorColumn tensor, int from,
-                                       EmbeddingCache.Checkpoint checkpoint, Encoder.ProgressListener progress) {
-        int n = column.size(), d = tensor.dim();
-        int chunkRows = checkpointRows;
+    /**
+     * Encodes the rows of {@code from..n-1} not in {@code known}, chunk by chunk, checkpointing each finished chunk;
+     * returns how many rows it encoded.
+     */
+    private static int encodeInChunks(StringColumn column, Encoder encoder, TensorColumn tensor, int from, BitSet known,
+                                      EmbeddingCache.Checkpoint checkpoint, Encoder.ProgressListener progress) {
+        int n = column.size(), d = tensor.dim(), chunkRows = checkpointRows, encoded = 0;
+        long rowBytes = (long) d * Float.BYTES;
         for (int start = from; start < n; start += chunkRows) {
             int count = Math.min(chunkRows, n - start), offset = start;
-            List<String> texts = new ArrayList<>(count);
-            for (int row = start; row < start + count; row++) texts.add(column.get(row));
-            FloatMatrix chunk = new FloatMatrix(tensor.segment().asSlice((long) start * d * Float.BYTES, (long) count * d * Float.BYTES), count, d);
-            encoder.encodeTexts(texts, chunk, (done, total) -> progress.onProgress(offset + done, n));
+            FloatMatrix chunk = new FloatMatrix(tensor.segment().asSlice(start * rowBytes, count * rowBytes), count, d);
+            List<Integer> missing = new ArrayList<>();
+            for (int row = start; row < start + count; row++) if (!known.get(row)) missing.add(row);
+            List<String> texts = new ArrayList<>(missing.size());
+            for (int row : missing) texts.add(column.get(row));
+            Encoder.ProgressListener shifted = (done, total) -> progress.onProgress(offset + done, n);
+            if (missing.size() == count) {
+                encoder.encodeTexts(texts, chunk, shifted);
+            } else if (!missing.isEmpty()) {
+                try (TensorColumn fresh = TensorColumn.allocate(tensor.name(), missing.size(), d)) {
+                    encoder.encodeTexts(texts, fresh.matrix(), shifted);
+                    for (int i = 0; i < missing.size(); i++) {
+                        MemorySegment.copy(fresh.segment(), i * rowBytes, tensor.segment(), missing.get(i) * rowBytes, rowBytes);
+                    }
+                }
+            }
+            encoded += missing.size();
             requireFinite(tensor.name(), chunk, start);
             checkpoint.append(chunk);
+        }
+        return encoded;
+    }
+
+    /** Every value of a chunk whose first row is {@code firstRow} finite, else an error naming the row and dimension. */
+    private static void requireFinite(String name, FloatMatrix chunk, int firstRow) {
+        float[] row = new float[chunk.cols()];
+        for (int r = 0; r < chunk.rows(); r++) {
+            MemorySegment.copy(chunk.data(), FloatMatrix.FLOAT, (long) r * row.length * Float.BYTES, row, 0, row.length);
+            for (int c = 0; c < row.length; c++) {
+                if (!Float.isFinite(row[c])) {
+                    throw new ClusterbyException.InvalidData("column '" + name + "' row " + (firstRow + r) + " has " + row[c] + " at dimension " + c);
+                }
+            }
         }
     }
 
@@ -190,7 +225,7 @@ final class Embeddings {
                 SortedMap<Integer, String> errors = new TreeMap<>();
                 for (int row = 0; row < n; row++) if (hit.isMissing(row)) errors.put(row, reasonAgain(column, row, crop));
                 requireSomeGood(column, errors);
-                return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors);
+                return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors, encoder.version());
             }
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
@@ -226,9 +261,9 @@ final class Embeddings {
         TensorColumn marked = bad.isEmpty() ? tensor : tensor.withMissing(bad);
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, marked, column.name(), derivation, fingerprint);
-            return new Resolved(marked, encoder.id(), hiddenName, computed, cached, false, errors);
+            return new Resolved(marked, encoder.id(), hiddenName, computed, cached, false, errors, encoder.version());
         }
-        return new Resolved(marked, encoder.id(), hiddenName, computed, cached, true, errors);
+        return new Resolved(marked, encoder.id(), hiddenName, computed, cached, true, errors, encoder.version());
     }
 
     /** Row {@code row} of the column as the encoder sees it: decoded lazily, cropped, failures as IOException. */
@@ -303,19 +338,6 @@ final class Embeddings {
         float[] row = new float[cols];
         java.util.Arrays.fill(row, Float.NaN);
         return row;
-    }
-
-    /** Every value of a chunk whose first row is {@code firstRow} finite, else an error naming the row and dimension. */
-    private static void requireFinite(String name, FloatMatrix chunk, int firstRow) {
-        float[] row = new float[chunk.cols()];
-        for (int r = 0; r < chunk.rows(); r++) {
-            MemorySegment.copy(chunk.data(), FloatMatrix.FLOAT, (long) r * row.length * Float.BYTES, row, 0, row.length);
-            for (int c = 0; c < row.length; c++) {
-                if (!Float.isFinite(row[c])) {
-                    throw new ClusterbyException.InvalidData("column '" + name + "' row " + (firstRow + r) + " has " + row[c] + " at dimension " + c);
-                }
-            }
-        }
     }
 
     /** Every value finite, else an error naming the row and dimension; rows already known to be bad are skipped. */
