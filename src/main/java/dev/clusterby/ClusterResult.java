@@ -16,15 +16,26 @@ import dev.clusterby.cluster.Clusterer;
  * @param fitSeconds       wall time of the fit alone
  * @param instructionReport what an instruction did (method, chosen phrases or dimensions), or null without one
  * @param errors           why each row labelled -1 could not be embedded (such as an image that cannot be decoded), by row
+ * @param embeddedResumed  of the cached rows, those that the checkpoint of an interrupted run held (a rerun computes
+ *                         only the rest)
  * @param <M> the fitted model type
  */
 public record ClusterResult<M extends Clusterer.Fitted>(IntColumn labels, M model, String method, String encoder,
                             String embeddingColumn, int embeddedComputed, int embeddedCached, String backend,
-                            double fitSeconds, InstructionReport instructionReport, java.util.SortedMap<Integer, String> errors) {
+                            double fitSeconds, InstructionReport instructionReport, java.util.SortedMap<Integer, String> errors,
+                            int embeddedResumed) {
 
     /** Keeps an unmodifiable, sorted copy of the errors (none when null). */
     public ClusterResult {
         errors = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(errors == null ? java.util.Map.of() : errors));
+    }
+
+    /** A result with nothing resumed from a checkpoint. */
+    public ClusterResult(IntColumn labels, M model, String method, String encoder, String embeddingColumn,
+                         int embeddedComputed, int embeddedCached, String backend, double fitSeconds,
+                         InstructionReport instructionReport, java.util.SortedMap<Integer, String> errors) {
+        this(labels, model, method, encoder, embeddingColumn, embeddedComputed, embeddedCached, backend, fitSeconds,
+                instructionReport, errors, 0);
     }
 
     /** Every row embedded. */

@@ -203,6 +203,32 @@ public final class Clustering {
         }
     }
 
+    /**
+     * A job whose working memory cannot fit fails here, before any encoding (MemoryNeeds states the rule per method).
+     * The dimension comes from the tensor or the encoder; an encoder that cannot be opened is left for the embedding
+     * step to report.
+     */
+    private static void checkMemoryBeforeEmbedding(Column column, ClusterSpec<?> spec, Settings settings) {
+        int d;
+        boolean inMemory = true;
+        try {
+            d = switch (column) {
+                case TensorColumn t -> {
+                    inMemory = false; // already there (or mapped): clustering adds nothing for it
+                    yield t.dim();
+                }
+                case StringColumn s -> dev.clusterby.internal.embed.Encoders.resolve(spec.encoder(),
+                        dev.clusterby.embed.Encoder.Modality.TEXT, settings).dimension();
+                case ImageColumn i -> dev.clusterby.internal.embed.Encoders.resolve(spec.encoder(),
+                        dev.clusterby.embed.Encoder.Modality.IMAGE, settings).dimension();
+                default -> 1;
+            };
+        } catch (ClusterbyException e) {
+            return;
+        }
+        dev.clusterby.internal.cluster.MemoryNeeds.check(spec.method(), spec.params(), column.size(), d, inMemory);
+    }
+
     /** The rows without errors, or null when every row is good. */
     private static int[] goodRows(int rows, java.util.SortedMap<Integer, String> errors) {
         if (errors.isEmpty()) return null;
@@ -219,6 +245,7 @@ public final class Clustering {
         Settings settings = spec.settings().resolve(); // once per call: API, then property, then environment
         ComputeBackend backend = ComputeBackends.select(settings);
         Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        checkMemoryBeforeEmbedding(column, spec, settings);
         try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, spec.encoder(), crop, settings, spec.progress());
              Arena views = Arena.ofShared()) {
             int[] good = goodRows(column.size(), embedding.errors());
@@ -257,7 +284,7 @@ public final class Clustering {
                 }
                 ClusterResult<M> result = new ClusterResult<>(IntColumn.of("cluster", labels), model, clusterer.name(),
                         embedding.encoder(), embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(),
-                        seconds, report, embedding.errors());
+                        seconds, report, embedding.errors(), embedding.resumed());
                 SAVED.put(result.labels(), new ClusterModel(spec.method(), spec.params(), predictor(clusterer.name(), model, data, spec),
                         embedding.encoder(), embedding.encoderVersion(), ClusterModel.Modality.of(column), column.name(), width,
                         kept, null, null, null));

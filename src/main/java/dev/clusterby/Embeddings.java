@@ -30,11 +30,17 @@ final class Embeddings {
      *
      * @param tensor   the rows to cluster
      * @param owned    true when the caller must close {@code tensor} (no panel took it)
+     * @param resumed  of the cached rows, those a checkpoint of an interrupted run held
      */
     record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
-                    SortedMap<Integer, String> errors, String encoderVersion) implements AutoCloseable {
+                    SortedMap<Integer, String> errors, String encoderVersion, int resumed) implements AutoCloseable {
         Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned) {
-            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), "none");
+            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), "none", 0);
+        }
+
+        Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
+                 SortedMap<Integer, String> errors, String encoderVersion) {
+            this(tensor, encoder, columnName, computed, cached, owned, errors, encoderVersion, 0);
         }
 
         @Override
@@ -104,6 +110,15 @@ final class Embeddings {
         requireFinite(t, java.util.Collections.emptySortedMap());
     }
 
+    /**
+     * Rows encoded per checkpoint: after each chunk the rows are on disk, so a killed run loses at most this many
+     * (about 10–20 s of encoding on 2 cores), and a chunk is long enough that the encoder's batching is unaffected.
+     */
+    static final int CHECKPOINT_ROWS = 4096;
+
+    /** The rows per checkpoint in use: {@link #CHECKPOINT_ROWS}, smaller only in tests that interrupt a run. */
+    static volatile int checkpointRows = CHECKPOINT_ROWS;
+
     private static Resolved encoded(DataPanel panel, StringColumn column, Encoder encoder, Settings settings,
                                     Encoder.ProgressListener progress) {
         String hiddenName = encoder.id() + "(" + column.name() + ")";
@@ -115,47 +130,82 @@ final class Embeddings {
             if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, new TreeMap<>(), encoder.version());
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
-        TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
-        int computed = 0, cached = n;
-        try {
-            if (!cache.load(fingerprint, tensor.matrix())) {
+        TensorColumn tensor = cache.map(fingerprint, hiddenName, n, encoder.dimension());
+        int computed = 0, cached = n, resumed = 0;
+        if (tensor == null) {
+            tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
+            try (EmbeddingCache.Checkpoint checkpoint = cache.checkpoint(fingerprint, n, encoder.dimension())) {
+                resumed = checkpoint.done() > 0 && checkpoint.readDone(tensor.matrix()) ? checkpoint.done() : 0;
+                if (resumed > 0) {
+                    LOG.log(System.Logger.Level.INFO, "resuming the embedding of ''{0}'' from a checkpoint: {1} of {2} rows done",
+                            column.name(), resumed, n);
+                }
                 // Rows an earlier column already embedded (same text, same encoder setting) come from the cache.
                 byte[] rowKeys = EmbeddingKeys.rowKeys(column, derivation);
                 BitSet known = cache.loadRows(derivation, rowKeys, tensor.matrix());
-                int[] missingRows = new int[n - known.cardinality()];
-                List<String> texts = new ArrayList<>(missingRows.length);
-                for (int row = known.nextClearBit(0), i = 0; row < n; row = known.nextClearBit(row + 1)) {
-                    missingRows[i++] = row;
-                    texts.add(column.get(row));
-                }
-                if (missingRows.length == n) {
-                    encoder.encodeTexts(texts, tensor.matrix(), progress);
-                } else if (missingRows.length > 0) {
-                    try (TensorColumn fresh = TensorColumn.allocate(hiddenName, missingRows.length, encoder.dimension())) {
-                        encoder.encodeTexts(texts, fresh.matrix(), progress);
-                        long rowBytes = (long) encoder.dimension() * Float.BYTES;
-                        for (int i = 0; i < missingRows.length; i++) {
-                            MemorySegment.copy(fresh.segment(), i * rowBytes, tensor.segment(), missingRows[i] * rowBytes, rowBytes);
-                        }
-                    }
-                }
-                requireFinite(tensor);
-                cache.store(fingerprint, tensor.matrix());
-                cache.storeRows(fingerprint, derivation, rowKeys);
-                computed = missingRows.length;
+                if (resumed > 0) known.set(0, resumed);
+                computed = encodeInChunks(column, encoder, tensor, resumed, known, checkpoint, progress);
+                checkpoint.finish();
+                if (checkpoint.writable()) cache.storeRows(fingerprint, derivation, rowKeys);
                 cached = n - computed;
                 LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2} ({3} from the cache)", computed,
                         column.name(), encoder.id(), cached);
+            } catch (RuntimeException e) {
+                tensor.close();
+                throw e;
             }
-        } catch (RuntimeException e) {
-            tensor.close();
-            throw e;
         }
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, tensor, column.name(), derivation, fingerprint);
-            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), encoder.version());
+            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), encoder.version(), resumed);
         }
-        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), encoder.version());
+        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), encoder.version(), resumed);
+    }
+
+    /**
+     * Encodes the rows of {@code from..n-1} not in {@code known}, chunk by chunk, checkpointing each finished chunk;
+     * returns how many rows it encoded.
+     */
+    private static int encodeInChunks(StringColumn column, Encoder encoder, TensorColumn tensor, int from, BitSet known,
+                                      EmbeddingCache.Checkpoint checkpoint, Encoder.ProgressListener progress) {
+        int n = column.size(), d = tensor.dim(), chunkRows = checkpointRows, encoded = 0;
+        long rowBytes = (long) d * Float.BYTES;
+        for (int start = from; start < n; start += chunkRows) {
+            int count = Math.min(chunkRows, n - start), offset = start;
+            FloatMatrix chunk = new FloatMatrix(tensor.segment().asSlice(start * rowBytes, count * rowBytes), count, d);
+            List<Integer> missing = new ArrayList<>();
+            for (int row = start; row < start + count; row++) if (!known.get(row)) missing.add(row);
+            List<String> texts = new ArrayList<>(missing.size());
+            for (int row : missing) texts.add(column.get(row));
+            Encoder.ProgressListener shifted = (done, total) -> progress.onProgress(offset + done, n);
+            if (missing.size() == count) {
+                encoder.encodeTexts(texts, chunk, shifted);
+            } else if (!missing.isEmpty()) {
+                try (TensorColumn fresh = TensorColumn.allocate(tensor.name(), missing.size(), d)) {
+                    encoder.encodeTexts(texts, fresh.matrix(), shifted);
+                    for (int i = 0; i < missing.size(); i++) {
+                        MemorySegment.copy(fresh.segment(), i * rowBytes, tensor.segment(), missing.get(i) * rowBytes, rowBytes);
+                    }
+                }
+            }
+            encoded += missing.size();
+            requireFinite(tensor.name(), chunk, start);
+            checkpoint.append(chunk);
+        }
+        return encoded;
+    }
+
+    /** Every value of a chunk whose first row is {@code firstRow} finite, else an error naming the row and dimension. */
+    private static void requireFinite(String name, FloatMatrix chunk, int firstRow) {
+        float[] row = new float[chunk.cols()];
+        for (int r = 0; r < chunk.rows(); r++) {
+            MemorySegment.copy(chunk.data(), FloatMatrix.FLOAT, (long) r * row.length * Float.BYTES, row, 0, row.length);
+            for (int c = 0; c < row.length; c++) {
+                if (!Float.isFinite(row[c])) {
+                    throw new ClusterbyException.InvalidData("column '" + name + "' row " + (firstRow + r) + " has " + row[c] + " at dimension " + c);
+                }
+            }
+        }
     }
 
     /**

@@ -28,6 +28,11 @@ public final class TensorColumn extends Column implements AutoCloseable {
             segment = arena.allocate(Math.max(bytes, 1), 64);
         }
 
+        Storage(Arena arena, MemorySegment segment) {
+            this.arena = arena;
+            this.segment = segment;
+        }
+
         void retain() {
             if (freed) throw new IllegalStateException("tensor memory already freed");
             holders.incrementAndGet();
@@ -66,6 +71,46 @@ public final class TensorColumn extends Column implements AutoCloseable {
     public static TensorColumn allocate(String name, int rows, int dim) {
         if (rows < 0 || dim < 1) throw new ClusterbyException.BadOption("shape", rows + "x" + dim + " is not a valid tensor shape");
         return new TensorColumn(name, new Storage((long) rows * dim * Float.BYTES), rows, dim, new BitSet());
+    }
+
+    /**
+     * A rows×dim column backed by a private (copy-on-write) mapping of a file's native-order float32 bytes from
+     * {@code offset}: nothing is read until used, the operating system pages rows in and out, and writes stay in this
+     * process. For {@code .npy} files and the embedding cache, so data larger than memory can be clustered.
+     */
+    public static TensorColumn map(String name, java.nio.file.Path file, long offset, int rows, int dim) {
+        if (rows < 0 || dim < 1) throw new ClusterbyException.BadOption("shape", rows + "x" + dim + " is not a valid tensor shape");
+        long bytes = (long) rows * dim * Float.BYTES;
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment segment;
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                segment = mapRange(channel, java.nio.channels.FileChannel.MapMode.PRIVATE, file, offset, bytes, rows, dim, arena);
+            } catch (java.nio.file.FileSystemException e) {
+                // A file we may not open for writing is mapped read-only; the clusterers only read their input.
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                    segment = mapRange(channel, java.nio.channels.FileChannel.MapMode.READ_ONLY, file, offset, bytes, rows, dim, arena);
+                }
+            }
+            return new TensorColumn(name, new Storage(arena, segment), rows, dim, new BitSet());
+        } catch (java.io.IOException e) {
+            arena.close();
+            throw new ClusterbyException.BadFile("cannot map " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static MemorySegment mapRange(java.nio.channels.FileChannel channel, java.nio.channels.FileChannel.MapMode mode,
+                                          java.nio.file.Path file, long offset, long bytes, int rows, int dim, Arena arena)
+            throws java.io.IOException {
+        if (channel.size() < offset + bytes) {
+            throw new ClusterbyException.BadFile(file + ": " + channel.size() + " bytes, too short for " + rows + "x" + dim
+                    + " float32 from byte " + offset);
+        }
+        return channel.map(mode, offset, Math.max(bytes, 1), arena);
     }
 
     /** A tensor column copied from equal-length rows; a ragged row is an error. */

@@ -24,7 +24,7 @@ class PublicSurfaceTest {
     private static final Set<String> EXTENSION_POINTS = Set.of(
             "dev.clusterby.cluster.Clusterer", "dev.clusterby.cluster.ClustererProvider",
             "dev.clusterby.cluster.ClusterOptions", "dev.clusterby.cluster.Params",
-            "dev.clusterby.cluster.CentroidModel", "dev.clusterby.cluster.KMeans",
+            "dev.clusterby.cluster.CentroidModel", "dev.clusterby.cluster.KMeans", "dev.clusterby.cluster.KMeansSeeding",
             "dev.clusterby.cluster.MiniBatchKMeans", "dev.clusterby.cluster.GaussianMixture",
             "dev.clusterby.cluster.Agglomerative", "dev.clusterby.cluster.Spectral",
             "dev.clusterby.cluster.ModelState", "dev.clusterby.cluster.SavableModel", "dev.clusterby.cluster.ModelReader",

@@ -24,6 +24,12 @@ import static dev.clusterby.internal.compute.Segments.LONG;
  * <p>The default {@code nInit} ({@link #AUTO_N_INIT}) depends on the size of the problem, see
  * {@link #defaultNInit}: 10 restarts while n·k·d ≤ 5·10⁷, then fewer so that the restarts together do at most
  * 5·10⁸ multiply-adds per Lloyd sweep, and never fewer than 1. An explicit {@code n-init} always wins.
+ *
+ * <p>Large inputs: with more than {@value #ROWS_PER_CLUSTER}·k rows and n·k·d ≥ 10⁹, Lloyd runs on a uniform sample
+ * of {@value #ROWS_PER_CLUSTER}·k rows (FAISS's rule; {@code sample}), then one pass assigns every row, optionally
+ * followed by {@code full-iter} Lloyd iterations on all rows. Seeding (k-means++, or k-means|| with
+ * {@code init=k-means||}) runs, past the same n·k·d, on at most {@value #ROWS_PER_CLUSTER}·k rows of what Lloyd runs
+ * on, so it no longer dominates when {@code sample=all}. Both rules were chosen on held-out data (benchmarks/RESULTS-scale.md).
  */
 public final class KMeans implements Clusterer<KMeans.Model> {
     private final Options options;
@@ -35,6 +41,47 @@ public final class KMeans implements Clusterer<KMeans.Model> {
 
     /** {@code nInit} value meaning "by the size rule of {@link #defaultNInit}"; the default. */
     public static final int AUTO_N_INIT = 0;
+
+    /** {@code sample} value meaning "by the size rule": {@value #ROWS_PER_CLUSTER}·k rows when n is larger. */
+    public static final int SAMPLE_AUTO = 0;
+
+    /** {@code sample} value meaning "every row" ({@code sample=all}). */
+    public static final int SAMPLE_ALL = -1;
+
+    /** Rows per cluster of the default sample and of the seeding sample (FAISS's max_points_per_centroid). */
+    public static final int ROWS_PER_CLUSTER = 256;
+
+    /** {@code init} of greedy k-means++ (the default). */
+    public static final String INIT_PLUS_PLUS = "k-means++";
+
+    /** {@code init} of k-means|| (Bahmani et al., Spark's default). */
+    public static final String INIT_PARALLEL = "k-means||";
+
+    /** Multiply-adds of one Lloyd sweep (n·k·d) below which the default never samples: such a sweep takes under a second. */
+    public static final double SAMPLE_WORK_THRESHOLD = 1e9;
+
+    /**
+     * The rows Lloyd runs on for n rows, k clusters and d dimensions: all of them with {@link #SAMPLE_ALL}, at most the
+     * given count otherwise, and with {@link #SAMPLE_AUTO} 256·k when n &gt; 256·k and n·k·d ≥ 10⁹, else all n.
+     */
+    public static int sampleSize(int n, int k, int d, int sample) {
+        if (sample == SAMPLE_ALL) return n;
+        if (sample == SAMPLE_AUTO) {
+            boolean large = (long) n > (long) ROWS_PER_CLUSTER * k && (double) n * k * d >= SAMPLE_WORK_THRESHOLD;
+            return large ? ROWS_PER_CLUSTER * k : n;
+        }
+        return Math.min(n, sample);
+    }
+
+    private static int readSample(Params params) {
+        if (!params.has("sample")) return SAMPLE_AUTO;
+        String text = params.getString("sample", "auto").trim();
+        if ("auto".equalsIgnoreCase(text)) return SAMPLE_AUTO;
+        if ("all".equalsIgnoreCase(text)) return SAMPLE_ALL;
+        int value = params.getInt("sample", SAMPLE_AUTO);
+        if (value < 1) throw new ClusterbyException.BadOption("sample", "must be a row count ≥ k, auto or all, got " + value);
+        return value;
+    }
 
     /** Work budget of the default: restarts × n × k × d multiply-adds per Lloyd sweep. */
     static final double N_INIT_WORK_BUDGET = 5e8;
@@ -73,9 +120,15 @@ public final class KMeans implements Clusterer<KMeans.Model> {
      * @param kMax             with k = auto, the largest k tried, or 0 for {@code min(20, n - 1)} with an early stop; else 0 ({@code k-max})
      * @param silhouetteSample with k = auto, the silhouette is computed on a seeded sample of at most this many rows
      *                         (at least 2); else the default 2000 ({@code silhouette-sample})
+     * @param sample           rows Lloyd runs on before one pass assigns all: {@link #SAMPLE_AUTO} (the default,
+     *                         {@code sample=auto}: 256·k when n is larger and n·k·d ≥ 10⁹, see {@link #sampleSize}), {@link #SAMPLE_ALL}
+     *                         ({@code sample=all}) or a count of at least k
+     * @param fullIter         after a sampled fit, Lloyd iterations on all rows (0, the default: the one assignment
+     *                         pass only; {@code full-iter})
+     * @param init             {@link #INIT_PLUS_PLUS} (default) or {@link #INIT_PARALLEL} ({@code init})
      */
     public record Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical, int kMin, int kMax,
-                          int silhouetteSample) implements ClusterOptions<Model> {
+                          int silhouetteSample, int sample, int fullIter, String init) implements ClusterOptions<Model> {
         /** The k that means "choose k automatically" ({@code k=auto} in the map). */
         public static final int AUTO = 0;
 
@@ -86,6 +139,21 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             if (!Double.isFinite(tol) || tol < 0) throw new ClusterbyException.BadOption("tol", "must be a finite number ≥ 0, got " + tol);
             if (nInit < 0) throw new ClusterbyException.BadOption("n-init", "must be at least 1 (or 0 for the size rule), got " + nInit);
             AutoK.checkSilhouette(k, kMin, silhouetteSample);
+            if (sample < SAMPLE_ALL) throw new ClusterbyException.BadOption("sample", "must be a row count ≥ k, auto or all, got " + sample);
+            if (sample > 0 && k != AUTO && sample < k) {
+                throw new ClusterbyException.BadOption("sample", "must be at least k=" + k + ", got " + sample);
+            }
+            if (fullIter < 0) throw new ClusterbyException.BadOption("full-iter", "must be at least 0, got " + fullIter);
+            if (init == null) init = INIT_PLUS_PLUS;
+            if (!init.equals(INIT_PLUS_PLUS) && !init.equals(INIT_PARALLEL)) {
+                throw new ClusterbyException.BadOption("init", "must be " + INIT_PLUS_PLUS + " or " + INIT_PARALLEL + ", got '" + init + "'");
+            }
+        }
+
+        /** These settings with the large-input defaults (sample by the size rule, no full iterations, k-means++). */
+        public Options(int k, int maxIter, double tol, long seed, int nInit, boolean spherical, int kMin, int kMax,
+                       int silhouetteSample) {
+            this(k, maxIter, tol, seed, nInit, spherical, kMin, kMax, silhouetteSample, SAMPLE_AUTO, 0, INIT_PLUS_PLUS);
         }
 
         /** A fixed k (at least 1) with these settings. */
@@ -110,7 +178,8 @@ public final class KMeans implements Clusterer<KMeans.Model> {
 
         /**
          * Reads the map keys {@code k} (a number or {@code auto}), {@code max-iter}, {@code tol}, {@code seed},
-         * {@code n-init}, {@code spherical}, and with k=auto {@code k-min}, {@code k-max}, {@code silhouette-sample}.
+         * {@code n-init}, {@code spherical}, {@code sample} (a count, {@code auto} or {@code all}), {@code full-iter},
+         * {@code init}, and with k=auto {@code k-min}, {@code k-max}, {@code silhouette-sample}.
          */
         public static Options fromParams(Params params) {
             int[] k = AutoK.read(params, 8);
@@ -120,22 +189,41 @@ public final class KMeans implements Clusterer<KMeans.Model> {
                     params.getLong("seed", 42),
                     KMeans.nInit(params),
                     params.getBoolean("spherical", false),
-                    k[1], k[2], AutoK.silhouetteSample(params, k[0]));
+                    k[1], k[2], AutoK.silhouetteSample(params, k[0]),
+                    readSample(params),
+                    params.getInt("full-iter", 0),
+                    params.getString("init", INIT_PLUS_PLUS).trim());
         }
 
         /** The same settings with a fixed k (the auto range reset). */
         public Options withK(int newK) {
-            return new Options(newK, maxIter, tol, seed, nInit, spherical);
+            return new Options(AutoK.fixed(newK), maxIter, tol, seed, nInit, spherical, AutoK.DEFAULT_MIN, 0,
+                    Silhouette.DEFAULT_SAMPLE, sample, fullIter, init);
         }
 
         /** The same settings with another seed. */
         public Options withSeed(long newSeed) {
-            return new Options(k, maxIter, tol, newSeed, nInit, spherical, kMin, kMax, silhouetteSample);
+            return new Options(k, maxIter, tol, newSeed, nInit, spherical, kMin, kMax, silhouetteSample, sample, fullIter, init);
         }
 
         /** The same settings with another number of seedings. */
         public Options withNInit(int newNInit) {
-            return new Options(k, maxIter, tol, seed, newNInit, spherical, kMin, kMax, silhouetteSample);
+            return new Options(k, maxIter, tol, seed, newNInit, spherical, kMin, kMax, silhouetteSample, sample, fullIter, init);
+        }
+
+        /** The same settings with another sample rule ({@link #SAMPLE_AUTO}, {@link #SAMPLE_ALL} or a row count). */
+        public Options withSample(int newSample) {
+            return new Options(k, maxIter, tol, seed, nInit, spherical, kMin, kMax, silhouetteSample, newSample, fullIter, init);
+        }
+
+        /** The same settings with another number of full iterations after a sampled fit. */
+        public Options withFullIter(int newFullIter) {
+            return new Options(k, maxIter, tol, seed, nInit, spherical, kMin, kMax, silhouetteSample, sample, newFullIter, init);
+        }
+
+        /** The same settings with another seeding ({@link #INIT_PLUS_PLUS} or {@link #INIT_PARALLEL}). */
+        public Options withInit(String newInit) {
+            return new Options(k, maxIter, tol, seed, nInit, spherical, kMin, kMax, silhouetteSample, sample, fullIter, newInit);
         }
 
         /** {@code kmeans}. */
@@ -158,6 +246,9 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             out.put("seed", seed);
             out.put("n-init", nInit == AUTO_N_INIT ? "auto" : nInit);
             out.put("spherical", spherical);
+            out.put("sample", sample == SAMPLE_AUTO ? "auto" : sample == SAMPLE_ALL ? "all" : sample);
+            out.put("full-iter", fullIter);
+            out.put("init", init);
             if (k == AUTO) out.put("silhouette-sample", silhouetteSample);
             return out;
         }
@@ -167,11 +258,12 @@ public final class KMeans implements Clusterer<KMeans.Model> {
      * A fitted k-means model (also what {@link MiniBatchKMeans} returns): labels, k×d centroids, inertia (sum of
      * squared distances), iterations of the best run. {@code kCriterion} is {@code "silhouette"} when k was chosen
      * automatically (else null), and {@code kScores} the silhouette of every k tried (else empty). {@code method}
-     * names the method that fitted it, for {@link #toString()}.
+     * names the method that fitted it, for {@link #toString()}. {@code sample} is the number of rows Lloyd ran on
+     * when that was a sample (every row was then assigned once), or 0 when it ran on all rows.
      */
     public record Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
                         boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores,
-                        String method)
+                        String method, int sample)
             implements CentroidModel, SavableModel {
 
         /** The state kind of a saved k-means model (mini-batch k-means saves the same kind). */
@@ -183,10 +275,16 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             if (method == null) method = spherical ? "kmeans(spherical)" : "kmeans";
         }
 
+        /** A model fitted on all rows. */
+        public Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
+                     boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores, String method) {
+            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, kCriterion, kScores, method, 0);
+        }
+
         /** A model of a fixed k fitted by k-means. */
         public Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
                      boolean converged, boolean spherical) {
-            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, null, Map.of(), null);
+            this(labels, centroids, k, dimension, inertia, iterations, converged, spherical, null, Map.of(), null, 0);
         }
 
         /** The k×d centroids, row-major; a copy. */
@@ -203,15 +301,19 @@ public final class KMeans implements Clusterer<KMeans.Model> {
 
         @Override
         public Map<String, Object> diagnostics() {
-            return AutoK.diagnostics(kCriterion, kScores);
+            Map<String, Object> auto = AutoK.diagnostics(kCriterion, kScores);
+            if (sample == 0) return auto;
+            Map<String, Object> out = new LinkedHashMap<>(auto);
+            out.put("sample", sample);
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         Model withKScores(String criterion, Map<Integer, Double> scores) {
-            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores, method);
+            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores, method, sample);
         }
 
         Model withMethod(String name) {
-            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, kCriterion, kScores, name);
+            return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, kCriterion, kScores, name, sample);
         }
 
         @Override
@@ -255,9 +357,9 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         /** The sizes and the fit's figures, never the arrays: {@code kmeans k=8 n=1000 d=384 inertia=… iterations=12}. */
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s k=%d n=%d d=%d inertia=%.6g iterations=%d converged=%b%s",
+            return String.format(java.util.Locale.ROOT, "%s k=%d n=%d d=%d inertia=%.6g iterations=%d converged=%b%s%s",
                     method, k, labels.length, dimension, inertia, iterations, converged,
-                    kCriterion == null ? "" : " k-criterion=" + kCriterion);
+                    sample == 0 ? "" : " sample=" + sample, kCriterion == null ? "" : " k-criterion=" + kCriterion);
         }
     }
 
@@ -283,7 +385,11 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         return result.best().withKScores("silhouette", result.scores());
     }
 
-    /** Fits with these options (k = auto searches the range); the model of the lowest-inertia run. */
+    /**
+     * Fits with these options (k = auto searches the range); the model of the lowest-inertia run. With more rows than
+     * the sample rule allows ({@link #sampleSize}), the runs are on a uniform sample and the best is then applied to
+     * every row (labels and inertia are over all rows).
+     */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
         if (options.k() == Options.AUTO) return fitAutoK(data, options, backend);
         int n = data.rows();
@@ -291,23 +397,55 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         if (options.k > n) {
             throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
         }
+        int m = sampleSize(n, options.k, data.cols(), options.sample);
+        if (m < n) {
+            try (Arena arena = Arena.ofShared()) {
+                // Its own stream, so the restarts draw what they would on the sample alone.
+                int[] rows = KMeansSeeding.sample(n, m, new SplittableRandom(options.seed ^ 0x5A3B1E5L));
+                Model onSample = fitAll(KMeansSeeding.gather(data, rows, 0, m, arena), options, backend);
+                return extend(data, onSample, options, m, backend);
+            }
+        }
+        return fitAll(data, options, backend);
+    }
+
+    private static Model fitAll(FloatMatrix data, Options options, ComputeBackend backend) {
+        int n = data.rows();
         double threshold = options.tol * meanVariance(data);
         SplittableRandom random = new SplittableRandom(options.seed);
         Model best = null;
         int restarts = options.nInit == AUTO_N_INIT ? defaultNInit(n, options.k, data.cols()) : options.nInit;
         for (int run = 0; run < restarts; run++) {
-            Model model = lloyd(data, options, threshold, random.split(), backend);
+            Model model = lloyd(data, options, threshold, random.split(), backend, null, options.maxIter);
             if (best == null || model.inertia < best.inertia) best = model;
         }
         return best;
     }
 
+    /** Lloyd on every row from given k×d centroids, to convergence or maxIter (for measuring seedings). */
+    static Model lloydFrom(FloatMatrix data, Options options, float[] centroids, ComputeBackend backend) {
+        return lloyd(data, options, options.tol * meanVariance(data), null, backend, centroids, options.maxIter);
+    }
+
+    /** The sample's model applied to every row: one assignment pass, or {@code fullIter} Lloyd iterations first. */
+    private static Model extend(FloatMatrix data, Model onSample, Options options, int sample, ComputeBackend backend) {
+        double threshold = options.fullIter == 0 ? 0 : options.tol * meanVariance(data);
+        Model all = lloyd(data, options, threshold, null, backend, onSample.centroids, options.fullIter);
+        return new Model(all.labels, all.centroids, all.k, all.dimension, all.inertia, onSample.iterations + all.iterations,
+                options.fullIter == 0 ? onSample.converged : all.converged, options.spherical, null, Map.of(), null, sample);
+    }
+
+    /**
+     * One Lloyd run of at most {@code iterations} sweeps from a fresh seeding (random) or from given centroids
+     * ({@code start}, then random is unused and 0 iterations mean one assignment pass).
+     */
     private static Model lloyd(FloatMatrix data, Options options, double threshold, SplittableRandom random,
-                               ComputeBackend backend) {
+                               ComputeBackend backend, float[] start, int maxIterations) {
         int n = data.rows(), d = data.cols(), k = options.k;
         try (Arena arena = Arena.ofShared()) {
             FloatMatrix centroids = Segments.matrix(arena, k, d);
-            seedPlusPlus(data, centroids, random, backend, arena);
+            if (start != null) MemorySegment.copy(start, 0, centroids.data(), FLOAT, 0, start.length);
+            else seed(data, centroids, options, random, backend, arena);
             if (options.spherical) normaliseRows(centroids);
             MemorySegment labels = Segments.ints(arena, n);
             MemorySegment best = Segments.floats(arena, n);
@@ -315,7 +453,7 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             MemorySegment counts = Segments.longs(arena, k);
             int iterations = 0;
             boolean converged = false;
-            for (int iter = 0; iter < options.maxIter; iter++) {
+            for (int iter = 0; iter < maxIterations; iter++) {
                 assign(data, centroids, labels, best, options.spherical, backend);
                 iterations = iter + 1;
                 backend.accumulate(data, labels, k, sums, counts);
@@ -328,13 +466,30 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             // Final labels agree with the final centroids, as scikit-learn guarantees.
             assign(data, centroids, labels, best, options.spherical, backend);
             double inertia = 0;
-            for (int i = 0; i < n; i++) {
-                float b = best.getAtIndex(FLOAT, i);
-                inertia += options.spherical ? 2 - 2 * b : b;
+            float[] chunk = new float[Math.min(n, 1 << 16)];
+            for (int from = 0; from < n; from += chunk.length) {
+                int count = Math.min(chunk.length, n - from);
+                MemorySegment.copy(best, FLOAT, (long) from * Float.BYTES, chunk, 0, count);
+                for (int i = 0; i < count; i++) inertia += options.spherical ? 2 - 2 * chunk[i] : chunk[i];
             }
             return new Model(Segments.toIntArray(labels, n), centroids.toArray(), k, d, inertia, iterations, converged,
                     options.spherical);
         }
+    }
+
+    /** k-means++ (on a uniform sample of 256·k rows when n·k·d ≥ 10⁹), or k-means|| on all rows. */
+    private static void seed(FloatMatrix data, FloatMatrix centroids, Options options, SplittableRandom random,
+                             ComputeBackend backend, Arena arena) {
+        int n = data.rows(), k = options.k;
+        if (options.init.equals(INIT_PARALLEL)) {
+            float[] centres = KMeansSeeding.parallel(data, k, 2, 2.0, random, backend);
+            MemorySegment.copy(centres, 0, centroids.data(), FLOAT, 0, centres.length);
+            return;
+        }
+        // Small jobs seed on every row, exactly as before; large ones on 256·k rows, where k-means++ took most of the time.
+        int m = (double) n * k * data.cols() >= SAMPLE_WORK_THRESHOLD ? Math.min(n, ROWS_PER_CLUSTER * k) : n;
+        FloatMatrix rows = m == n ? data : KMeansSeeding.gather(data, KMeansSeeding.sample(n, m, random), 0, m, arena);
+        KMeansSeeding.plusPlus(rows, null, centroids, random, backend, arena);
     }
 
     private static void assign(FloatMatrix data, FloatMatrix centroids, MemorySegment labels, MemorySegment best,
@@ -386,68 +541,10 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         return far;
     }
 
-    /**
-     * Greedy k-means++: each new centre is the best of 2 + ln k candidates sampled in proportion to the squared
-     * distance to the nearest centre so far, judged by the potential it leaves.
-     */
+    /** Greedy k-means++ on every row (kept for {@link MiniBatchKMeans}). */
     static void seedPlusPlus(FloatMatrix data, FloatMatrix centroids, SplittableRandom random, ComputeBackend backend,
                              Arena arena) {
-        int n = data.rows(), d = data.cols(), k = centroids.rows();
-        int trials = 2 + (int) Math.log(k);
-        copyRow(data, random.nextInt(n), centroids, 0);
-        FloatMatrix first = Segments.matrix(arena, n, 1);
-        backend.distancesL2(data, new FloatMatrix(centroids.row(0), 1, d), first);
-        // Heap copies: these loops run before the JIT warms up, where per-element segment access is slow.
-        double[] closest = new double[n];
-        float[] firstDistances = first.toArray();
-        double potential = 0;
-        for (int i = 0; i < n; i++) potential += closest[i] = firstDistances[i];
-        FloatMatrix candidates = Segments.matrix(arena, trials, d);
-        FloatMatrix candidateDistances = Segments.matrix(arena, n, trials);
-        float[] distances = new float[n * trials];
-        double[] bestClosest = new double[n];
-        int[] picks = new int[trials];
-        for (int c = 1; c < k; c++) {
-            for (int t = 0; t < trials; t++) {
-                picks[t] = sample(closest, potential, random);
-                copyRow(data, picks[t], candidates, t);
-            }
-            // All candidates are scored in one pass over the data, as scikit-learn does.
-            backend.distancesL2(data, candidates, candidateDistances);
-            MemorySegment.copy(candidateDistances.data(), FLOAT, 0, distances, 0, n * trials);
-            int bestTrial = 0;
-            double bestPotential = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                double trialPotential = 0;
-                for (int i = 0; i < n; i++) trialPotential += Math.min(closest[i], distances[i * trials + t]);
-                if (trialPotential < bestPotential) {
-                    bestPotential = trialPotential;
-                    bestTrial = t;
-                }
-            }
-            for (int i = 0; i < n; i++) bestClosest[i] = Math.min(closest[i], distances[i * trials + bestTrial]);
-            copyRow(data, picks[bestTrial], centroids, c);
-            double[] swap = closest;
-            closest = bestClosest;
-            bestClosest = swap;
-            potential = bestPotential;
-        }
-    }
-
-    private static int sample(double[] weights, double total, SplittableRandom random) {
-        if (!(total > 0)) return random.nextInt(weights.length);
-        double target = random.nextDouble() * total;
-        double running = 0;
-        for (int i = 0; i < weights.length; i++) {
-            running += weights[i];
-            if (running > target) return i;
-        }
-        for (int i = weights.length - 1; i >= 0; i--) if (weights[i] > 0) return i;
-        return weights.length - 1;
-    }
-
-    private static void copyRow(FloatMatrix from, int row, FloatMatrix to, int toRow) {
-        MemorySegment.copy(from.row(row), 0, to.row(toRow), 0, (long) from.cols() * Float.BYTES);
+        KMeansSeeding.plusPlus(data, null, centroids, random, backend, arena);
     }
 
     private static void normaliseRows(FloatMatrix m) {
@@ -460,19 +557,22 @@ public final class KMeans implements Clusterer<KMeans.Model> {
         }
     }
 
+    /** The mean over dimensions of the per-dimension variance, in one front-to-back pass (mapped data stays sequential). */
     static double meanVariance(FloatMatrix data) {
         int n = data.rows(), d = data.cols();
-        double total = 0;
-        for (int j = 0; j < d; j++) {
-            double mean = 0, m2 = 0;
-            for (int i = 0; i < n; i++) {
-                double x = data.get(i, j);
-                double delta = x - mean;
-                mean += delta / (i + 1);
-                m2 += delta * (x - mean);
+        double[] mean = new double[d], m2 = new double[d];
+        float[] row = new float[d];
+        for (int i = 0; i < n; i++) {
+            MemorySegment.copy(data.data(), FLOAT, (long) i * d * Float.BYTES, row, 0, d);
+            for (int j = 0; j < d; j++) {
+                double x = row[j];
+                double delta = x - mean[j];
+                mean[j] += delta / (i + 1);
+                m2[j] += delta * (x - mean[j]);
             }
-            total += m2 / n;
         }
+        double total = 0;
+        for (int j = 0; j < d; j++) total += m2[j] / n;
         return total / d;
     }
 

@@ -66,9 +66,12 @@ final class Report {
 
     /** The two lines scripts rely on. */
     static void summaryLines(PrintWriter out, ClusterResult<?> result) {
-        out.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
-        out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%n", result.method(), result.k(),
-                result.model().iterations(), result.fitSeconds());
+        out.printf(Locale.ROOT, "embedded: %d computed, %d cached%s%n", result.embeddedComputed(), result.embeddedCached(),
+                result.embeddedResumed() > 0 ? " (" + result.embeddedResumed() + " resumed from an interrupted run's checkpoint)" : "");
+        Object sample = result.model().diagnostics().get("sample");
+        out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%s%n", result.method(), result.k(),
+                result.model().iterations(), result.fitSeconds(),
+                sample == null ? "" : " sample=" + sample + " of " + result.labels().size() + " rows");
         if (!result.errors().isEmpty()) {
             var first = result.errors().firstEntry();
             out.printf(Locale.ROOT, "not embedded: %d row%s, label -1 (row %d: %s)%n", result.errors().size(),

@@ -68,6 +68,34 @@ class CliTest {
     }
 
     @Test
+    void theFitLineSaysWhenASampleWasUsed() throws IOException {
+        Path input = npy("sampled.npy", twoBlobs(400));
+        Run result = run("cluster", input.toString(), "--k", "2", "--param", "sample=100");
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().lines().anyMatch(l -> l.matches("fit: kmeans k=2 iterations=\\d+ seconds=\\d+\\.\\d+ sample=100 of 400 rows")),
+                result.out());
+    }
+
+    @Test
+    void aJobThatCannotFitFailsUpFrontWithOneLine() throws IOException {
+        Path input = npy("big.npy", twoBlobs(400));
+        String before = System.getProperty("clusterby.memoryAvailable");
+        System.setProperty("clusterby.memoryAvailable", "100000");
+        try {
+            Run result = run("cluster", input.toString(), "--k", "2", "--method", "hierarchical", "--param", "linkage=average");
+            assertEquals(2, result.code(), result.out());
+            List<String> lines = result.err().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, lines.size(), result.err());
+            assertTrue(lines.getFirst().startsWith("error: hierarchical on 400 rows × 3 dimensions (k=2) needs about"), lines.getFirst());
+            assertTrue(lines.getFirst().contains("is available"), lines.getFirst());
+            assertTrue(result.out().isEmpty(), result.out());
+        } finally {
+            if (before == null) System.clearProperty("clusterby.memoryAvailable");
+            else System.setProperty("clusterby.memoryAvailable", before);
+        }
+    }
+
+    @Test
     void seedIsAcceptedByEveryMethod() throws IOException {
         // Scripts pass the same flags to every method; a deterministic one (hierarchical) ignores the seed.
         Path input = npy("seeded.npy", twoBlobs(50));

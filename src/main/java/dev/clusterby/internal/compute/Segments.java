@@ -39,6 +39,10 @@ public final class Segments {
         return segment.asSlice(0, (long) count * Integer.BYTES).toArray(ValueLayout.JAVA_INT);
     }
 
+    public static float[] toFloatArray(MemorySegment segment, int count) {
+        return segment.asSlice(0, (long) count * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
     public static double[] toDoubleArray(MemorySegment segment, int count) {
         return segment.asSlice(0, (long) count * Double.BYTES).toArray(ValueLayout.JAVA_DOUBLE);
     }

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * <p>Reading: an array of 2 or more dimensions becomes a panel with one tensor column {@code tensor}
  * (n × the product of the other dimensions, as float32); a 1-D integer array an int column {@code label};
  * a 1-D float array a float column {@code value}. Float (f4, f8) and integer (i1–i8, u1–u8, b1) types are
- * read in either byte order.
+ * read in either byte order. A C-ordered float32 array in the machine's byte order (NumPy's default) is
+ * memory-mapped, not read: its rows are paged in as they are used, so an array larger than memory can be clustered.
  */
 public final class Npy {
     private Npy() {}
@@ -259,6 +260,10 @@ public final class Npy {
         if (dim == 0) throw bad(path, "shape " + header.shapeText() + " has rows of 0 values");
         if (header.fortranOrder && shape.length > 2) {
             throw bad(path, "Fortran-ordered arrays of more than 2 dimensions are not supported; save with np.ascontiguousarray");
+        }
+        if (!header.fortranOrder && header.dtype.kind == 'f' && header.dtype.size == 4 && header.dtype.order == ByteOrder.nativeOrder()) {
+            // float32 in this machine's order is used where it lies: mapped, never copied, so it may exceed memory.
+            return TensorColumn.map("tensor", path, header.dataOffset, (int) rows, (int) dim);
         }
         TensorColumn tensor = TensorColumn.allocate("tensor", (int) rows, (int) dim);
         try {

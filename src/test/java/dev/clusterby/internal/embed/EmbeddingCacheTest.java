@@ -126,6 +126,84 @@ class EmbeddingCacheTest {
         assertTrue(logged.getFirst().getMessage().contains("cannot write embedding cache file"), logged.getFirst().getMessage());
     }
 
+    private FloatMatrix rows(FloatMatrix m, int from, int count) {
+        return new FloatMatrix(m.data().asSlice((long) from * m.cols() * Float.BYTES, (long) count * m.cols() * Float.BYTES), count, m.cols());
+    }
+
+    @Test
+    void anInterruptedCheckpointResumesAfterItsLastChunk() throws IOException {
+        EmbeddingCache cache = new EmbeddingCache(dir);
+        FloatMatrix data = matrix(30, 8, 3);
+        try (EmbeddingCache.Checkpoint first = cache.checkpoint(KEY, 30, 8)) {
+            assertEquals(0, first.done());
+            first.append(rows(data, 0, 10));
+            first.append(rows(data, 10, 10));
+        } // closed without finish: a killed run
+        assertFalse(Files.exists(cache.fileFor(KEY)), "no finished entry yet");
+        assertTrue(Files.exists(cache.partFileFor(KEY)));
+        try (EmbeddingCache.Checkpoint again = cache.checkpoint(KEY, 30, 8)) {
+            assertEquals(20, again.done());
+            FloatMatrix into = matrix(30, 8, 0);
+            assertTrue(again.readDone(into));
+            assertArrayEquals(rows(data, 0, 20).toArray(), rows(into, 0, 20).toArray());
+            again.append(rows(data, 20, 10));
+            again.finish();
+        }
+        FloatMatrix loaded = matrix(30, 8, 0);
+        assertTrue(cache.load(KEY, loaded));
+        assertArrayEquals(data.toArray(), loaded.toArray());
+        assertFalse(Files.exists(cache.partFileFor(KEY)), "the part file became the entry");
+        assertTrue(logged.isEmpty(), logged.toString());
+    }
+
+    @Test
+    void aCorruptCheckpointStartsOverWithOneWarning() throws IOException {
+        EmbeddingCache cache = new EmbeddingCache(dir);
+        try (EmbeddingCache.Checkpoint first = cache.checkpoint(KEY, 30, 8)) {
+            first.append(rows(matrix(30, 8, 3), 0, 10));
+        }
+        byte[] bytes = Files.readAllBytes(cache.partFileFor(KEY));
+        bytes[bytes.length - 7] ^= 0x40;
+        Files.write(cache.partFileFor(KEY), bytes);
+        try (EmbeddingCache.Checkpoint again = cache.checkpoint(KEY, 30, 8)) {
+            assertEquals(0, again.done());
+        }
+        assertEquals(1, logged.size());
+        assertTrue(logged.getFirst().getMessage().contains("checksum"), logged.getFirst().getMessage());
+        // Another shape or key is never resumed.
+        try (EmbeddingCache.Checkpoint other = cache.checkpoint(KEY, 31, 8)) {
+            assertEquals(0, other.done());
+        }
+    }
+
+    @Test
+    void aMappedEntryIsNotCopied() {
+        EmbeddingCache cache = new EmbeddingCache(dir);
+        FloatMatrix data = matrix(12, 4, 1);
+        cache.store(KEY, data);
+        try (dev.clusterby.TensorColumn mapped = cache.map(KEY, "t", 12, 4)) {
+            assertTrue(mapped.segment().isMapped(), "backed by the file");
+            assertArrayEquals(data.toArray(), mapped.matrix().toArray());
+        }
+    }
+
+    /** A full disk: the part file is /dev/full, where every write fails with ENOSPC (no SIGBUS: nothing is mapped for writing). */
+    @Test
+    void aFullDiskIsOneWarningNoThrowAndNoFileLeft() throws IOException {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
+        EmbeddingCache cache = new EmbeddingCache(dir);
+        Files.createSymbolicLink(cache.partFileFor(KEY), full);
+        FloatMatrix data = matrix(4000, 64, 1);
+        cache.store(KEY, data);
+        assertEquals(1, logged.size(), "warned once: " + logged);
+        String message = logged.getFirst().getMessage();
+        assertTrue(message.contains("cannot write embedding cache file") && message.contains("No space left"), message);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing left behind");
+        }
+    }
+
     @Test
     void theDefaultDirectoryFollowsTheSystemProperty() {
         String before = System.getProperty("clusterby.cacheDir");
