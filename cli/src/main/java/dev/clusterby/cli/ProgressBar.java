@@ -31,10 +31,12 @@ final class ProgressBar implements Encoder.ProgressListener {
         drawn = true;
     }
 
+    /** Ends the bar's line, once, so whatever comes next (a result, an {@code error:}) starts a line of its own. */
     void finish() {
         if (drawn) {
             err.println();
             err.flush();
+            drawn = false;
         }
     }
 }
