@@ -7,8 +7,9 @@ import java.lang.foreign.Arena;
 
 /**
  * The data as the float32 kernels should see it: moved to the origin when its offset dwarfs its spread, and
- * rescaled by a power of two only when its values would overflow or underflow float32 squares. Every built-in
- * method fits through here, on every backend, because the kernels use the expanded distance
+ * rescaled by a power of two only when its values would overflow or underflow float32 squares. k-means, mini-batch
+ * k-means, hierarchical and spectral fit through here on every backend (GMM centres its data itself), because the
+ * kernels use the expanded distance
  * ‖x‖² − 2x·c + ‖c‖², which cancels far from the origin (prices near 1e5 one unit apart) and overflows past
  * about 1e19. The statistics are taken in double; the fitted model is mapped back to the user's coordinates by the
  * method ({@link #restore}), so labels, centroids and heights are as if nothing had happened.
