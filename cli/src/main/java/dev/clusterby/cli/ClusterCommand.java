@@ -12,6 +12,7 @@ import dev.clusterby.Column;
 import dev.clusterby.ColumnType;
 import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
+import dev.clusterby.DescribeOptions;
 import dev.clusterby.Instruction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +98,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
+    @Option(names = "--describe", paramLabel = "FILE.csv", description = "Write one row per cluster: cluster,size,name,keywords (;-separated),exemplars (row indices),exemplar_values,cohesion,phrases.")
+    Path describe;
+
+    @Option(names = "--text-column", paramLabel = "COL", description = "The text column for keywords and names (default: the clustered column when it holds text).")
+    String textColumn;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -107,6 +114,9 @@ final class ClusterCommand implements Callable<Integer> {
         Object kValue = k == null ? null : parseK(k);
         Settings settings = Flags.settings(backend, device, cacheDir);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
+        if (describe != null && !describe.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            throw new ClusterbyException.BadOption("--describe", "writes a .csv file, got '" + describe + "'");
+        }
         List<Aggregate> aggs = parseAggregates();
         Map<String, Object> params = params(kValue);
         if (out != null) checkOut();
@@ -116,6 +126,13 @@ final class ClusterCommand implements Callable<Integer> {
             String column = by != null ? by : onlyTensorColumn(panel);
             Column byColumn = panel.column(column);
             checkAggregates(panel, aggs);
+            if (textColumn != null) {
+                Column text = panel.column(textColumn);
+                if (text.type() != ColumnType.STRING) {
+                    throw new ClusterbyException.BadOption("--text-column", "column '" + textColumn + "' is "
+                            + text.type().name().toLowerCase(java.util.Locale.ROOT) + ", not text; keywords need a text column");
+                }
+            }
             if (out != null && !isNpy(out) && panel.hasColumn("cluster")) {
                 stderr.println("note: " + input + " has a column 'cluster' of its own; the labels go to 'cluster_1' (or the next free cluster_N)");
             }
@@ -128,7 +145,10 @@ final class ClusterCommand implements Callable<Integer> {
             } finally {
                 progress.finish(); // an error then starts a line of its own
             }
-            Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            DataPanel described = cb.describe(textColumn == null ? DescribeOptions.defaults()
+                    : DescribeOptions.defaults().withTextColumn(textColumn));
+            Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            if (describe != null) described.write(describe);
             if (!aggs.isEmpty()) stdout.print(aggregate(cb, aggs).toString(Integer.MAX_VALUE));
             if (out != null) write(cb);
             Report.autoK(stdout, cb.result());
