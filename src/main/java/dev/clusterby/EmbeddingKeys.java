@@ -40,6 +40,24 @@ final class EmbeddingKeys {
     }
 
     /**
+     * One key per row of a text column, {@code EmbeddingCache.ROW_KEY_BYTES} bytes each: the SHA-256 of the
+     * derivation and the row's text, truncated. Equal texts under equal derivations have equal keys, whatever
+     * column or position they are in.
+     */
+    static byte[] rowKeys(StringColumn column, String derivation) {
+        int width = dev.clusterby.internal.embed.EmbeddingCache.ROW_KEY_BYTES;
+        byte[] out = new byte[column.size() * width];
+        byte[] prefix = (derivation + "\u0000").getBytes(StandardCharsets.UTF_8);
+        MessageDigest digest = dev.clusterby.internal.Hashes.sha256();
+        for (int row = 0; row < column.size(); row++) {
+            digest.update(prefix);
+            digest.update(column.get(row).getBytes(StandardCharsets.UTF_8));
+            System.arraycopy(digest.digest(), 0, out, row * width, width);
+        }
+        return out;
+    }
+
+    /**
      * A file is identified by its content (SHA-256 of its bytes), never its path, size or time: two images swapped
      * with their times restored are two new keys. A file that cannot be read now is "unreadable", a key its content
      * will never have, so a failure from a passing cause (permissions) is recomputed once the file reads again.

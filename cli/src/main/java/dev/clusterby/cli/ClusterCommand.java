@@ -5,6 +5,7 @@ import dev.clusterby.embed.Encoder;
 
 import dev.clusterby.Agg;
 import dev.clusterby.ClusterBy;
+import dev.clusterby.ClusterModel;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Settings;
@@ -65,7 +66,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl) or the labels (.npy).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl, .parquet) or the labels (.npy).")
     Path out;
 
     @Option(names = "--agg", paramLabel = "COL:FUNC", description = "Aggregate a column per cluster: mean, sum, count, min, max, median, std, first.")
@@ -98,6 +99,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Save the fitted model (a zip) for predict.")
+    Path saveModel;
+
     @Option(names = "--describe", paramLabel = "FILE.csv", description = "Write one row per cluster: cluster,size,name,keywords (;-separated),exemplars (row indices),exemplar_values,cohesion,phrases.")
     Path describe;
 
@@ -120,6 +124,7 @@ final class ClusterCommand implements Callable<Integer> {
         List<Aggregate> aggs = parseAggregates();
         Map<String, Object> params = params(kValue);
         if (out != null) checkOut();
+        if (saveModel != null) PredictCommand.checkWritable(saveModel, "--save-model");
         Instruction steering = instruction();
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
@@ -150,7 +155,16 @@ final class ClusterCommand implements Callable<Integer> {
             Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (describe != null) described.write(describe);
             if (!aggs.isEmpty()) stdout.print(aggregate(cb, aggs).toString(Integer.MAX_VALUE));
-            if (out != null) write(cb);
+            if (out != null) write(cb, input, out);
+            if (saveModel != null) {
+                ClusterModel kept = ClusterModel.of(cb);
+                if (described.size() == kept.k()) {
+                    // The describe table's names and keywords travel with the model; predict prints them.
+                    kept = kept.withNames(described.stringColumn("name").values(), described.stringColumn("keywords").values());
+                }
+                kept.save(saveModel);
+                stdout.println("model: " + saveModel);
+            }
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
@@ -164,8 +178,9 @@ final class ClusterCommand implements Callable<Integer> {
     /** {@code --out}: a format we write, a folder that exists, and never the input itself (it would be overwritten). */
     private void checkOut() {
         String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!(name.endsWith(".csv") || name.endsWith(".tsv") || name.endsWith(".jsonl") || name.endsWith(".ndjson") || isNpy(out))) {
-            throw new ClusterbyException.BadOption("--out", "'" + out + "' must end in .csv, .tsv, .jsonl or .npy");
+        if (!(name.endsWith(".csv") || name.endsWith(".tsv") || name.endsWith(".jsonl") || name.endsWith(".ndjson")
+                || name.endsWith(".parquet") || isNpy(out))) {
+            throw new ClusterbyException.BadOption("--out", "'" + out + "' must end in .csv, .tsv, .jsonl, .parquet or .npy");
         }
         Path absolute = out.toAbsolutePath().normalize();
         Path inputPath = input.toAbsolutePath().normalize();
@@ -289,13 +304,22 @@ final class ClusterCommand implements Callable<Integer> {
         return aggs;
     }
 
-    private static String onlyTensorColumn(DataPanel panel) {
+    static String onlyTensorColumn(DataPanel panel) {
         List<String> tensors = panel.columns().stream().filter(c -> c.type() == ColumnType.TENSOR).map(Column::name).toList();
         if (tensors.size() == 1) return tensors.get(0);
         throw new ClusterbyException.BadOption("--by", "is required for this input; its columns are " + panel.columnNames());
     }
 
-    private void write(ClusterBy<?> cb) {
+    /** The rows plus a cluster column (.csv, .jsonl), or the labels alone (.npy). */
+    static void write(ClusterBy<?> cb, Path out) {
+        write(cb, null, out);
+    }
+
+    /**
+     * The labelled rows to {@code out}; with the {@code source} file they were read from, a CSV/TSV/JSON Lines
+     * {@code out} of its format keeps every input value as written (null: the typed values).
+     */
+    static void write(ClusterBy<?> cb, Path source, Path out) {
         String name = out.getFileName().toString().toLowerCase();
         if (name.endsWith(".npy")) {
             try (DataPanel labels = DataPanel.of(cb.result().labels())) {
@@ -303,6 +327,19 @@ final class ClusterCommand implements Callable<Integer> {
             }
             return;
         }
-        cb.writeLabelled(input, out); // same format as the input: every value as written, the cluster column appended
+        if (source != null && !name.endsWith(".parquet")) {
+            cb.writeLabelled(source, out); // same format as the input: every value as written, the cluster column appended
+            return;
+        }
+        try (DataPanel labelled = cb.toDataPanel()) {
+            if (name.endsWith(".parquet")) {
+                // Parquet holds vectors: every input column stays beside cluster, as Spark keeps them.
+                labelled.write(out);
+                return;
+            }
+            DataPanel visible = labelled.select(labelled.columns().stream()
+                    .filter(c -> c.type() != ColumnType.TENSOR).map(Column::name).toArray(String[]::new));
+            visible.write(out);
+        }
     }
 }
