@@ -55,11 +55,39 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends Grouping {
         return result.model();
     }
 
-    /** Every row plus the {@code cluster} column, and {@code cluster_error} saying why a row has label -1 when any has. */
+    /**
+     * Every row plus the {@code cluster} column, and {@code cluster_error} saying why a row has label -1 when any has;
+     * a column of the panel is never replaced (the new one becomes {@code cluster_1}, … as {@link Grouping#toDataPanel()} says).
+     */
     @Override
     public DataPanel toDataPanel() {
         DataPanel labelled = super.toDataPanel();
-        return result.errors().isEmpty() ? labelled : labelled.withColumn(result.errorColumn());
+        if (result.errors().isEmpty()) return labelled;
+        StringColumn errors = result.errorColumn();
+        return labelled.withColumn(errors.rename(freeName(labelled, errors.name())));
+    }
+
+    /**
+     * Writes every row with its cluster (and {@code cluster_error} where a row has none) to {@code out}. When
+     * {@code out} has the format of {@code source}, the CSV, TSV or JSON Lines file this panel was read from, the rows
+     * are copied from it with every value exactly as written (leading zeros, long ids, timestamps with microseconds
+     * and offsets, nested objects, vectors) and the new columns appended; a column of the source is never replaced
+     * (see {@link #toDataPanel()}). Otherwise the typed values are written, as {@link DataPanel#write} does (tensor columns left out of CSV).
+     */
+    public void writeLabelled(java.nio.file.Path source, java.nio.file.Path out) {
+        try (DataPanel labelled = toDataPanel()) {
+            if (source != null && dev.clusterby.internal.io.LabelledCopy.sameFormat(source, out)) {
+                java.util.List<String> own = panel().columnNames();
+                java.util.List<Column> added = labelled.columns().stream().filter(c -> !own.contains(c.name())).toList();
+                dev.clusterby.internal.io.LabelledCopy.write(source, out, added);
+            } else if (out.toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(csv|tsv|tab)$")) {
+                // CSV holds no tensors: they are left out (write them to .npy), the other columns are typed values.
+                labelled.select(labelled.columns().stream().filter(c -> c.type() != ColumnType.TENSOR)
+                        .map(Column::name).toArray(String[]::new)).write(out);
+            } else {
+                labelled.write(out);
+            }
+        }
     }
 
     /** Why rows could not be embedded, by row; those rows have label -1. */

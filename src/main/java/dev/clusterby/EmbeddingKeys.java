@@ -3,7 +3,6 @@ package dev.clusterby;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -58,18 +57,22 @@ final class EmbeddingKeys {
         return out;
     }
 
-    /** A file is identified by path, size and modification time, so an edited file is a new key. */
+    /**
+     * A file is identified by its content (SHA-256 of its bytes), never its path, size or time: two images swapped
+     * with their times restored are two new keys. A file that cannot be read now is "unreadable", a key its content
+     * will never have, so a failure from a passing cause (permissions) is recomputed once the file reads again.
+     */
     private static byte[] imageIdentity(ImageColumn.Source source) {
         return switch (source) {
             case ImageColumn.FileSource f -> {
-                String identity = f.path().toAbsolutePath().toString();
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(f.path(), BasicFileAttributes.class);
-                    identity += "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+                MessageDigest content = dev.clusterby.internal.Hashes.sha256();
+                try (java.io.InputStream in = Files.newInputStream(f.path())) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int read; (read = in.read(buffer)) > 0; ) content.update(buffer, 0, read);
+                    yield content.digest();
                 } catch (java.io.IOException e) {
-                    identity += "|unreadable";
+                    yield ("unreadable|" + f.path().toAbsolutePath()).getBytes(StandardCharsets.UTF_8);
                 }
-                yield identity.getBytes(StandardCharsets.UTF_8);
             }
             case ImageColumn.BytesSource b -> b.bytes();
             case ImageColumn.GreySource g -> g.pixels();

@@ -86,23 +86,34 @@ final class Embeddings {
         }
     }
 
+    /**
+     * A numeric column as a 1-d float32 tensor of its values moved to their mean, in double, and divided by a power of
+     * two only when they would pass float32's range: timestamps in seconds (1.7e9, where float32 steps by 128) and
+     * values of 1e300 keep their differences instead of rounding to one value or to infinity. Labels are those of the
+     * values; a fitted model's centroids are in these units (value − mean, over 2^e when rescaled).
+     */
     private static Resolved numeric(Column column, String encoderName) {
         requireNoEncoder(column, encoderName);
-        TensorColumn t = TensorColumn.allocate(column.name(), column.size(), 1);
-        FloatMatrix m = t.matrix();
-        for (int row = 0; row < column.size(); row++) {
+        int n = column.size();
+        double[] values = new double[n];
+        double sum = 0;
+        for (int row = 0; row < n; row++) {
             double v = switch (column) {
                 case IntColumn c -> c.getLong(row);
                 case DoubleColumn c -> c.getDouble(row);
                 case BooleanColumn c -> c.isTrue(row) ? 1 : 0;
                 default -> throw new IllegalStateException();
             };
-            if (!Double.isFinite(v)) {
-                t.close();
-                throw new ClusterbyException.InvalidData("column '" + column.name() + "' row " + row + " is " + v);
-            }
-            m.set(row, 0, (float) v);
+            if (!Double.isFinite(v)) throw new ClusterbyException.InvalidData("column '" + column.name() + "' row " + row + " is " + v);
+            values[row] = v;
+            sum += v / n; // each term divided first: a sum of values near 1e308 would overflow
         }
+        double mean = sum, largest = 0;
+        for (double v : values) largest = Math.max(largest, Math.abs(v - mean));
+        double scale = largest > 0x1p100 ? Math.scalb(1.0, Math.getExponent(largest)) : 1;
+        TensorColumn t = TensorColumn.allocate(column.name(), n, 1);
+        FloatMatrix m = t.matrix();
+        for (int row = 0; row < n; row++) m.set(row, 0, (float) ((values[row] - mean) / scale));
         return new Resolved(t, "none", column.name(), 0, 0, true);
     }
 

@@ -90,9 +90,18 @@ public abstract sealed class Grouping permits GroupBy, ClusterBy {
         return DataPanel.of(out);
     }
 
-    /** Every row of the panel plus the label column. */
+    /**
+     * Every row of the panel plus the label column. A column of the panel is never replaced: when the panel already
+     * has one named {@code cluster} (or the key's name), the labels go to {@code cluster_1}, else {@code cluster_2}, ….
+     */
     public DataPanel toDataPanel() {
-        return panel.withColumn(labels());
+        return panel.withColumn(IntColumn.of(freeName(panel, keyName()), index.groupOf()));
+    }
+
+    /** The name, or the first of name_1, name_2, … that the panel does not have. */
+    static String freeName(DataPanel panel, String name) {
+        if (!panel.hasColumn(name)) return name;
+        for (int i = 1; ; i++) if (!panel.hasColumn(name + "_" + i)) return name + "_" + i;
     }
 
     private void checkGroup(int group) {

@@ -1,6 +1,7 @@
 package dev.clusterby;
 
-import javax.imageio.ImageIO;
+import dev.clusterby.internal.io.BoundedImages;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -32,9 +33,7 @@ public final class ImageColumn extends Column {
 
         public BufferedImage decode() throws IOException {
             try (InputStream in = Files.newInputStream(path)) {
-                BufferedImage image = ImageIO.read(in);
-                if (image == null) throw new IOException("not a readable image format");
-                return image;
+                return BoundedImages.read(in); // the pixel budget is checked before decoding
             }
         }
     }
@@ -42,9 +41,7 @@ public final class ImageColumn extends Column {
     /** An encoded image (PNG, JPEG, …) held in memory. */
     public record BytesSource(String label, byte[] bytes) implements Source {
         public BufferedImage decode() throws IOException {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) throw new IOException("not a readable image format");
-            return image;
+            return BoundedImages.read(new ByteArrayInputStream(bytes));
         }
     }
 

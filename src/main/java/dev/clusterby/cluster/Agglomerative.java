@@ -245,13 +245,21 @@ public final class Agglomerative implements Clusterer<Agglomerative.Model> {
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
         if (options.k > n) throw new ClusterbyException.InvalidData("k=" + options.k + " is larger than the " + n + " rows");
         checkFinite(data);
-        List<Merge> merges = switch (options.linkage) {
-            case SINGLE -> singleLinkage(data);
-            case WARD -> wardChain(data);
-            case COMPLETE, AVERAGE -> nnChain(data, options);
-        };
-        int k = options.k != 0 ? options.k : clusters(merges, options.distanceThreshold);
-        return new Model(cut(merges, n, k), k, options.linkage, merges);
+        // Squared distances of rows near 1e20 overflow float32: fit on conditioned data, report heights in the data's units.
+        try (Conditioning conditioning = Conditioning.of(data)) {
+            FloatMatrix fitted = conditioning.data();
+            double scale = conditioning.scale();
+            List<Merge> merges = switch (options.linkage) {
+                case SINGLE -> singleLinkage(fitted);
+                case WARD -> wardChain(fitted);
+                case COMPLETE, AVERAGE -> nnChain(fitted, options);
+            };
+            if (scale != 1) {
+                merges = merges.stream().map(m -> new Merge(m.a(), m.b(), m.height() * scale, m.size())).toList();
+            }
+            int k = options.k != 0 ? options.k : clusters(merges, options.distanceThreshold);
+            return new Model(cut(merges, n, k), k, options.linkage, merges);
+        }
     }
 
     /** The merges by the matrix form of the chain (Lance–Williams on condensed distances), for any linkage but single; tests compare ward's centroid form with it. */

@@ -312,6 +312,15 @@ public final class KMeans implements Clusterer<KMeans.Model> {
             return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, criterion, scores, method, sample);
         }
 
+        /** This model, fitted on conditioned data, in the user's coordinates: centroids moved back, inertia rescaled. */
+        Model restored(Conditioning conditioning) {
+            // Spherical: unit centroids and a cosine inertia, which a rescale leaves as they are.
+            if (conditioning.isIdentity() || spherical) return this;
+            double s = conditioning.scale();
+            return new Model(labels, conditioning.restore(centroids, dimension), k, dimension, inertia * s * s,
+                    iterations, converged, spherical, kCriterion, kScores, method, sample);
+        }
+
         Model withMethod(String name) {
             return new Model(labels, centroids, k, dimension, inertia, iterations, converged, spherical, kCriterion, kScores, name, sample);
         }
@@ -325,8 +334,12 @@ public final class KMeans implements Clusterer<KMeans.Model> {
                 FloatMatrix c = new FloatMatrix(Segments.copyOf(arena, centroids), k, dimension);
                 MemorySegment labelsOut = Segments.ints(arena, points.rows());
                 MemorySegment best = Segments.floats(arena, points.rows());
-                if (spherical) backend.assignCosine(points, c, labelsOut, best);
-                else backend.assignL2(points, c, labelsOut, best);
+                // Conditioned by the points' own statistics, as the fit was by the data's (cosine: rescaled only).
+                try (Conditioning byPoints = spherical ? Conditioning.scaleOnly(points) : Conditioning.of(points);
+                     Conditioning model = byPoints.apply(c)) {
+                    if (spherical) backend.assignCosine(byPoints.data(), model.data(), labelsOut, best);
+                    else backend.assignL2(byPoints.data(), model.data(), labelsOut, best);
+                }
                 return Segments.toIntArray(labelsOut, points.rows());
             }
         }
@@ -381,16 +394,25 @@ public final class KMeans implements Clusterer<KMeans.Model> {
     private static Model fitAutoK(FloatMatrix data, Options options, ComputeBackend backend) {
         Silhouette silhouette = Silhouette.sample(data, options.silhouetteSample(), options.seed());
         AutoK.Result<Model> result = new AutoK(options.kMin(), options.kMax()).search(data.rows(), "silhouette", false,
-                k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
+                k -> fitConditioned(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
         return result.best().withKScores("silhouette", result.scores());
     }
 
     /**
-     * Fits with these options (k = auto searches the range); the model of the lowest-inertia run. With more rows than
-     * the sample rule allows ({@link #sampleSize}), the runs are on a uniform sample and the best is then applied to
-     * every row (labels and inertia are over all rows).
+     * Fits with these options (k = auto searches the range); the model of the lowest-inertia run. The data is
+     * conditioned first (see {@code Conditioning}: centred in double when far from the origin, rescaled only where
+     * float32 would overflow), and the model is reported in the data's own coordinates. With more rows than the sample
+     * rule allows ({@link #sampleSize}), the runs are on a uniform sample and the best is then applied to every row
+     * (labels and inertia are over all rows).
      */
     public static Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        // Cosine: an offset changes the answer, so spherical k-means is only rescaled (its centroids are unit vectors).
+        try (Conditioning conditioning = options.spherical ? Conditioning.scaleOnly(data) : Conditioning.of(data)) {
+            return fitConditioned(conditioning.data(), options, backend).restored(conditioning);
+        }
+    }
+
+    private static Model fitConditioned(FloatMatrix data, Options options, ComputeBackend backend) {
         if (options.k() == Options.AUTO) return fitAutoK(data, options, backend);
         int n = data.rows();
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");

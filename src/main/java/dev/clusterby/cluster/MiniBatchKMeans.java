@@ -143,10 +143,17 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
 
     /** Fits and returns a k-means model (k = auto searches the range); {@code iterations()} counts mini-batch steps. */
     public static KMeans.Model fit(FloatMatrix data, Options options, ComputeBackend backend) {
+        // Centred in double when far from the origin, rescaled only past float32's range (see Conditioning).
+        try (Conditioning conditioning = Conditioning.of(data)) {
+            return fitConditioned(conditioning.data(), options, backend).restored(conditioning);
+        }
+    }
+
+    private static KMeans.Model fitConditioned(FloatMatrix data, Options options, ComputeBackend backend) {
         if (options.k() == KMeans.Options.AUTO) {
             Silhouette silhouette = Silhouette.sample(data, options.silhouetteSample(), options.seed());
             AutoK.Result<KMeans.Model> result = new AutoK(options.kMin(), options.kMax()).search(data.rows(), "silhouette",
-                    false, k -> fit(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
+                    false, k -> fitConditioned(data, options.withK(k), backend), model -> silhouette.score(model.labels()));
             return result.best().withKScores("silhouette", result.scores());
         }
         int n = data.rows(), d = data.cols(), k = options.k;
@@ -165,7 +172,8 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
             MemorySegment distances = Segments.floats(arena, Math.max(initSize, batch));
             double bestInertia = Double.POSITIVE_INFINITY;
             for (int init = 0; init < options.nInit; init++) {
-                gatherInto(data, randomRows(random, n, initSize), subset);
+                // Without replacement: a sample with repeats seeds repeats, and k = n then leaves rows without a centre.
+                gatherInto(data, distinctRows(random, n, initSize), subset);
                 KMeans.seedPlusPlus(subset, candidate, random.split(), backend, arena);
                 backend.assignL2(validation, candidate, labels, distances);
                 double inertia = sum(distances, initSize);
@@ -177,7 +185,8 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
             double[] centre = new double[k * d];
             for (int i = 0; i < k * d; i++) centre[i] = centres.data().getAtIndex(FLOAT, i);
             double[] counts = new double[k];
-            double threshold = options.tol * KMeans.meanVariance(data);
+            double variance = KMeans.meanVariance(data);
+            double threshold = options.tol * variance;
             long steps = (long) options.maxIter * n / batch;
             FloatMatrix batchRows = Segments.matrix(arena, batch, d);
             double[] previous = new double[k * d];
@@ -200,7 +209,7 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
                 }
                 if (options.tol > 0) System.arraycopy(centre, 0, previous, 0, centre.length);
                 update(batchRows, labels, centre, counts);
-                if (reassign && options.reassignmentRatio > 0) reassignSmall(batchRows, centre, counts, options.reassignmentRatio, random);
+                if (reassign && options.reassignmentRatio > 0) reassignSmall(batchRows, distances, 1e-4 * variance, centre, counts, options.reassignmentRatio, random);
                 for (int i = 0; i < k * d; i++) centres.data().setAtIndex(FLOAT, i, (float) centre[i]);
                 step++;
                 // scikit-learn's _mini_batch_convergence: skip the first step, then smooth the per-row batch inertia.
@@ -251,8 +260,15 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
     }
 
     /** scikit-learn's low-count reassignment: such centres jump to distinct random batch rows and take the smallest remaining count. */
-    private static void reassignSmall(FloatMatrix batch, double[] centre, double[] counts, double ratio, SplittableRandom random) {
-        int k = counts.length, d = batch.cols(), m = batch.rows();
+    private static void reassignSmall(FloatMatrix batch, MemorySegment distances, double onCentre, double[] centre,
+                                      double[] counts, double ratio, SplittableRandom random) {
+        int k = counts.length, d = batch.cols();
+        // Only rows away from every centre may take a moved one: a row sitting on a centre would give two centres one
+        // point, and with k = n leave another row without its own cluster. "On" allows for the float32 distance's
+        // rounding (a row's distance to itself is not exactly 0 on every backend).
+        int[] away = java.util.stream.IntStream.range(0, batch.rows())
+                .filter(i -> distances.getAtIndex(FLOAT, i) > onCentre).toArray();
+        int m = away.length;
         double max = Arrays.stream(counts).max().orElse(0);
         boolean[] move = new boolean[k];
         int moving = 0;
@@ -273,7 +289,8 @@ public final class MiniBatchKMeans implements Clusterer<KMeans.Model> {
         int next = 0;
         for (int c = 0; c < k; c++) {
             if (!move[c]) continue;
-            int row = picks[next++];
+            if (next == picks.length) break;
+            int row = away[picks[next++]];
             for (int j = 0; j < d; j++) centre[c * d + j] = batch.get(row, j);
             if (minKept < Double.POSITIVE_INFINITY) counts[c] = minKept;
         }

@@ -54,19 +54,34 @@ public final class Params {
     public int getInt(String key, int fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return Math.toIntExact(n.longValue());
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ClusterbyException.BadOption(key, "expected an integer, got '" + value + "'");
+        long whole = getLong(key, 0);
+        if (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE) {
+            throw new ClusterbyException.BadOption(key, "expected an integer from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got " + value);
         }
+        return (int) whole;
     }
 
     /** The value as a long (a number or its text), or the fallback when absent. */
     public long getLong(String key, long fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof java.math.BigInteger big) {
+            try {
+                return big.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new ClusterbyException.BadOption(key, "expected a 64-bit integer, got " + value);
+            }
+        }
+        if (value instanceof Number n) {
+            double v = n.doubleValue();
+            // A double of a whole value in range (2.0); 1e30 or 2.5 is no long, and longValue() would clamp or cut it.
+            if (v == Math.rint(v) && v >= -0x1p63 && v < 0x1p63) return (long) v;
+            throw new ClusterbyException.BadOption(key, "expected a 64-bit integer, got " + value);
+        }
         try {
             return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
@@ -78,12 +93,19 @@ public final class Params {
     public double getDouble(String key, double fallback) {
         Object value = raw(key);
         if (value == null) return fallback;
-        if (value instanceof Number n) return n.doubleValue();
-        try {
-            return Double.parseDouble(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ClusterbyException.BadOption(key, "expected a number, got '" + value + "'");
+        double number;
+        if (value instanceof Number n) {
+            number = n.doubleValue();
+        } else {
+            try {
+                number = Double.parseDouble(value.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new ClusterbyException.BadOption(key, "expected a number, got '" + value + "'");
+            }
         }
+        // NaN would read as "not given" where a method uses it as its absent marker; no option takes NaN or infinity.
+        if (!Double.isFinite(number)) throw new ClusterbyException.BadOption(key, "expected a finite number, got " + value);
+        return number;
     }
 
     /** The value as a boolean ({@code true}/{@code false}, any case), or the fallback when absent. */

@@ -205,10 +205,17 @@ public final class Spectral implements Clusterer<Spectral.Model> {
         int n = data.rows(), k = options.k;
         if (n == 0) throw new ClusterbyException.InvalidData("cannot cluster 0 rows");
         if (k > n) throw new ClusterbyException.InvalidData("k=" + k + " is larger than the " + n + " rows");
-        try (Arena arena = Arena.ofShared()) {
+        // A precomputed affinity is used as given; points are conditioned (centred far from the origin, rescaled past
+        // float32's range, with gamma rescaled to match) before their distances are taken.
+        try (Arena arena = Arena.ofShared();
+             Conditioning conditioning = options.affinity == Affinity.PRECOMPUTED ? Conditioning.around(data, null, 1)
+                     : Conditioning.of(data)) {
+            FloatMatrix points = conditioning.data();
+            double gamma = options.gamma * conditioning.scale() * conditioning.scale();
+            Options fitted = Double.isFinite(gamma) && gamma > 0 ? options.withGamma(gamma) : options;
             Graph graph = switch (options.affinity) {
-                case NEAREST_NEIGHBORS -> knnGraph(data, options, backend, arena);
-                case RBF -> rbfGraph(data, options, arena);
+                case NEAREST_NEIGHBORS -> knnGraph(points, fitted, backend, arena);
+                case RBF -> rbfGraph(points, fitted, arena);
                 case PRECOMPUTED -> precomputedGraph(data);
             };
             return embedAndCluster(graph, n, options, backend, arena);

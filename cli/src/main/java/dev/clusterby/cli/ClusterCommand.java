@@ -117,19 +117,23 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
-        Object kValue = k == null ? null : parseK(k); // before any reading or embedding
+        // Everything that can be checked without the data is checked before reading, embedding or clustering it.
+        Object kValue = k == null ? null : parseK(k);
         Settings settings = Flags.settings(backend, device, cacheDir, maxTokens);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         if (describe != null && !describe.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
             throw new ClusterbyException.BadOption("--describe", "writes a .csv file, got '" + describe + "'");
         }
-        Map<String, Agg> aggs = parseAggregates();
+        List<Aggregate> aggs = parseAggregates();
+        Map<String, Object> params = params(kValue);
+        if (out != null) checkOut();
         if (saveModel != null) PredictCommand.checkWritable(saveModel, "--save-model");
+        Instruction steering = instruction();
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);
             Column byColumn = panel.column(column);
-            for (String name : aggs.keySet()) panel.column(name);
+            checkAggregates(panel, aggs);
             if (textColumn != null) {
                 Column text = panel.column(textColumn);
                 if (text.type() != ColumnType.STRING) {
@@ -137,18 +141,24 @@ final class ClusterCommand implements Callable<Integer> {
                             + text.type().name().toLowerCase(java.util.Locale.ROOT) + ", not text; keywords need a text column");
                 }
             }
+            if (out != null && !isNpy(out) && panel.hasColumn("cluster")) {
+                stderr.println("note: " + input + " has a column 'cluster' of its own; the labels go to 'cluster_1' (or the next free cluster_N)");
+            }
             ProgressBar progress = new ProgressBar(stderr, "embedding");
-            ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
-                    .withParams(params(kValue)).withSettings(settings).withProgress(progress)
-                    .withInstruction(instruction());
-            ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
-            progress.finish();
+            ClusterBy<?> cb;
+            try {
+                ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
+                        .withParams(params).withSettings(settings).withProgress(progress).withInstruction(steering);
+                cb = panel.clusterBy(column, clusterSpec);
+            } finally {
+                progress.finish(); // an error then starts a line of its own
+            }
             DataPanel described = cb.describe(textColumn == null ? DescribeOptions.defaults()
                     : DescribeOptions.defaults().withTextColumn(textColumn));
             Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (describe != null) described.write(describe);
-            if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
-            if (out != null) write(cb, out);
+            if (!aggs.isEmpty()) stdout.print(aggregate(cb, aggs).toString(Integer.MAX_VALUE));
+            if (out != null) write(cb, input, out);
             if (saveModel != null) {
                 ClusterModel kept = ClusterModel.of(cb);
                 if (described.size() == kept.k()) {
@@ -163,6 +173,69 @@ final class ClusterCommand implements Callable<Integer> {
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
         }
         return 0;
+    }
+
+    /** One {@code --agg COL:FUNC}, in the order given; the same column may come with several functions. */
+    record Aggregate(String column, Agg agg) {}
+
+    /** {@code --out}: a format we write, a folder that exists, and never the input itself (it would be overwritten). */
+    private void checkOut() {
+        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!(name.endsWith(".csv") || name.endsWith(".tsv") || name.endsWith(".jsonl") || name.endsWith(".ndjson")
+                || name.endsWith(".parquet") || isNpy(out))) {
+            throw new ClusterbyException.BadOption("--out", "'" + out + "' must end in .csv, .tsv, .jsonl, .parquet or .npy");
+        }
+        Path absolute = out.toAbsolutePath().normalize();
+        Path inputPath = input.toAbsolutePath().normalize();
+        boolean same = absolute.equals(inputPath);
+        try {
+            same |= Files.exists(out) && Files.isSameFile(out, input);
+        } catch (java.io.IOException e) {
+            throw new ClusterbyException.BadOption("--out", "cannot check '" + out + "': " + e.getMessage());
+        }
+        if (same) throw new ClusterbyException.BadOption("--out", "'" + out + "' is the input; write the labelled rows to another file");
+        Path folder = absolute.getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new ClusterbyException.BadOption("--out", "folder '" + folder + "' does not exist");
+        }
+        if (!Files.isWritable(folder) || Files.isDirectory(out) || (Files.exists(out) && !Files.isWritable(out))) {
+            throw new ClusterbyException.BadOption("--out", "cannot write '" + out + "'");
+        }
+    }
+
+    private static boolean isNpy(Path path) {
+        return path.getFileName() != null && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
+    }
+
+    /** Each {@code --agg} column exists and its function applies to its type: tried on the first row, before clustering. */
+    private static void checkAggregates(DataPanel panel, List<Aggregate> aggs) {
+        if (aggs.isEmpty()) return;
+        for (Aggregate a : aggs) panel.column(a.column());
+        String[] named = aggs.stream().map(Aggregate::column).distinct().toArray(String[]::new);
+        try (DataPanel first = panel.select(named).head(1)) {
+            String key = "group";
+            while (first.hasColumn(key)) key += "_";
+            DataPanel keyed = first.withColumn(dev.clusterby.IntColumn.of(key, new int[first.size()]));
+            for (Aggregate a : aggs) {
+                try {
+                    keyed.groupBy(key).aggregate(a.column(), a.agg());
+                } catch (ClusterbyException e) {
+                    throw new ClusterbyException.BadOption("--agg", a.column() + ":" + a.agg().label() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The per-cluster table: cluster, size, then each aggregate in the order given. */
+    private static DataPanel aggregate(ClusterBy<?> cb, List<Aggregate> aggs) {
+        List<Column> columns = new java.util.ArrayList<>();
+        columns.add(cb.keys());
+        columns.add(dev.clusterby.IntColumn.of("size", cb.sizes()));
+        for (Aggregate a : aggs) {
+            DataPanel one = cb.aggregate(a.column(), a.agg());
+            columns.add(one.columns().get(one.columnCount() - 1));
+        }
+        return DataPanel.of(columns);
     }
 
     /** The instruction options as one Instruction, or null when none is given; misfits fail naming the option. */
@@ -190,11 +263,21 @@ final class ClusterCommand implements Callable<Integer> {
 
     private Map<String, Object> params(Object kValue) {
         Map<String, Object> params = new LinkedHashMap<>(extra);
-        if (kValue != null) params.put("k", kValue);
-        if (seed != null) params.put("seed", seed);
-        if (maxIter != null) params.put("max-iter", maxIter);
-        if (tol != null) params.put("tol", tol);
+        put(params, "k", "--k", kValue);
+        put(params, "seed", "--seed", seed);
+        put(params, "max-iter", "--max-iter", maxIter);
+        put(params, "tol", "--tol", tol);
         return params;
+    }
+
+    /** A flag's value; the same key also given by {@code --param} is a conflict, not a silent override. */
+    private static void put(Map<String, Object> params, String key, String flag, Object value) {
+        if (value == null) return;
+        if (params.containsKey(key)) {
+            throw new ClusterbyException.BadOption(flag, "given twice: " + flag + " " + value + " and --param " + key + "="
+                    + params.get(key) + "; keep one");
+        }
+        params.put(key, value);
     }
 
     /** A positive integer or {@code auto}. */
@@ -210,14 +293,16 @@ final class ClusterCommand implements Callable<Integer> {
         throw new ClusterbyException.BadOption("--k", "expected a positive integer or 'auto', got '" + text + "'");
     }
 
-    private Map<String, Agg> parseAggregates() {
-        Map<String, Agg> aggs = new LinkedHashMap<>();
+    private List<Aggregate> parseAggregates() {
+        List<Aggregate> aggs = new java.util.ArrayList<>();
         for (String item : aggregates) {
             int colon = item.lastIndexOf(':');
             if (colon <= 0 || colon == item.length() - 1) {
                 throw new ClusterbyException.BadOption("--agg", "expected COL:FUNC, got '" + item + "'");
             }
-            aggs.put(item.substring(0, colon), Agg.parse(item.substring(colon + 1)));
+            Aggregate a = new Aggregate(item.substring(0, colon), Agg.parse(item.substring(colon + 1)));
+            if (aggs.contains(a)) throw new ClusterbyException.BadOption("--agg", "'" + item + "' is given twice");
+            aggs.add(a);
         }
         return aggs;
     }
@@ -230,11 +315,23 @@ final class ClusterCommand implements Callable<Integer> {
 
     /** The rows plus a cluster column (.csv, .jsonl), or the labels alone (.npy). */
     static void write(ClusterBy<?> cb, Path out) {
+        write(cb, null, out);
+    }
+
+    /**
+     * The labelled rows to {@code out}; with the {@code source} file they were read from, a CSV/TSV/JSON Lines
+     * {@code out} of its format keeps every input value as written (null: the typed values).
+     */
+    static void write(ClusterBy<?> cb, Path source, Path out) {
         String name = out.getFileName().toString().toLowerCase();
         if (name.endsWith(".npy")) {
             try (DataPanel labels = DataPanel.of(cb.result().labels())) {
                 labels.write(out);
             }
+            return;
+        }
+        if (source != null && !name.endsWith(".parquet")) {
+            cb.writeLabelled(source, out); // same format as the input: every value as written, the cluster column appended
             return;
         }
         try (DataPanel labelled = cb.toDataPanel()) {

@@ -28,6 +28,12 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A mistyped flag or value is bad input like any other: one line naming it, exit 2, no usage page.
+        cli.setParameterExceptionHandler((e, parsed) -> {
+            err.println("error: " + e.getMessage().lines().findFirst().orElse("bad arguments")
+                    + " (see clusterby " + commandPath(e.getCommandLine()) + "--help)");
+            return EXIT_BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
@@ -45,6 +51,12 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static String commandPath(CommandLine commandLine) {
+        String path = commandLine.getCommandSpec().qualifiedName(" ");
+        int space = path.indexOf(' ');
+        return space < 0 ? "" : path.substring(space + 1) + " ";
     }
 
     @Override

@@ -54,8 +54,10 @@ final class ProgressBar implements Encoder.ProgressListener {
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
+    /** Ends the bar's line, once, so whatever comes next (a result, an {@code error:}) starts a line of its own. */
     void finish() {
         if (!drawn) return;
+        drawn = false;
         err.println();
         double seconds = (lastProgress - start) / 1e9;
         if (seconds > SUMMARY_AFTER_SECONDS) {

@@ -40,7 +40,8 @@ public final class Pca {
         double[][] q = orthonormalColumns(times(x, omega, l), n); // l columns of length n
         for (int it = 0; it < powerIterations; it++) {
             double[][] z = orthonormalColumns(transposeTimes(x, q, d), d); // l columns of length d
-            q = orthonormalColumns(times(x, toRows(z, d), l), n);
+            // z may have fewer than l columns: Gram-Schmidt drops the ones that vanish on rank-deficient data.
+            q = orthonormalColumns(times(x, toRows(z, d), z.length), n);
         }
         double[][] b = transposeTimes(x, q, d); // b[j] = Xᵀ q_j: the rows of B = Qᵀ X
         int m = b.length;
@@ -52,9 +53,11 @@ public final class Pca {
         for (int i = 0; i < m; i++) order[i] = i;
         Arrays.sort(order, (a, c) -> Double.compare(values[c], values[a]));
 
+        // Duplicate or blank images leave fewer directions than asked for (the sketch's columns vanish): the fit
+        // still has p components, the missing ones zero with zero variance, so every caller sees the same shape.
         int kept = Math.min(p, m);
-        float[][] components = new float[kept][d];
-        double[] variances = new double[kept];
+        float[][] components = new float[p][d];
+        double[] variances = new double[p];
         for (int c = 0; c < kept; c++) {
             int e = order[c];
             double s = Math.sqrt(Math.max(values[e], 0));
@@ -75,7 +78,8 @@ public final class Pca {
         int d = fit.mean().length, p = fit.count();
         double floor = fit.variances().length == 0 ? 0 : fit.variances()[0] * 1e-6;
         float[] scale = new float[p];
-        for (int c = 0; c < p; c++) scale[c] = (float) Math.pow(fit.variances()[c] + floor + Double.MIN_NORMAL, -whitenPower / 2);
+        // Capped: a component of zero variance (rank-deficient data) is a zero row, and 0 × infinity would be NaN.
+        for (int c = 0; c < p; c++) scale[c] = (float) Math.min(1e30, Math.pow(fit.variances()[c] + floor + Double.MIN_NORMAL, -whitenPower / 2));
         IntStream.range(0, x.length).parallel().forEach(i -> {
             float[] row = x[i];
             for (int c = 0; c < p; c++) {

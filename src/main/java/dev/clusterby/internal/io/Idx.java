@@ -113,7 +113,29 @@ public final class Idx {
         throw bad(path, String.format("not an IDX file (magic 0x%08X)", magic));
     }
 
-    /** The whole file, decompressed if it starts with the gzip magic bytes. */
+    /** The most bytes one IDX file may declare: what one Java array holds. */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+    private record Declared(long bytes, String what) {}
+
+    /** The file's length as its header declares it (images: 16 + n·h·w, labels: 8 + n). */
+    private static Declared declaredLength(byte[] head, Path path) {
+        int magic = magic(head, path);
+        if (magic == LABELS_MAGIC) {
+            if (head.length < 8) throw bad(path, "truncated IDX header");
+            int count = ByteBuffer.wrap(head).getInt(4);
+            if (count < 0) throw bad(path, "bad IDX label count " + count);
+            return new Declared(8L + count, count + " labels");
+        }
+        if (head.length < 16) throw bad(path, "truncated IDX header");
+        ByteBuffer header = ByteBuffer.wrap(head);
+        int count = header.getInt(4), height = header.getInt(8), width = header.getInt(12);
+        if (count < 0 || height <= 0 || width <= 0) throw bad(path, "bad IDX dimensions " + count + "×" + height + "×" + width);
+        double size = 16 + (double) count * height * width; // in double: n·h·w can pass 2^63
+        return new Declared(size > MAX_BYTES ? Long.MAX_VALUE / 2 : (long) size, count + " images of " + height + "×" + width);
+    }
+
+    /** The whole file, decompressed if it starts with the gzip magic bytes, and exactly as long as its header says. */
     static byte[] load(Path path) {
         try (InputStream raw = Files.newInputStream(path)) {
             InputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
@@ -121,7 +143,27 @@ public final class Idx {
             boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
             in.reset();
             if (gzip) in = new GZIPInputStream(in, 1 << 16);
-            return in.readAllBytes();
+            // The header says how long the file is: read that much and no more, so a gzip stream that inflates past
+            // it (a "zip bomb") is refused after one byte too many rather than held whole. readNBytes grows with what
+            // arrives, so a header claiming gigabytes costs nothing until the bytes come.
+            byte[] head = in.readNBytes(16);
+            Declared declared = declaredLength(head, path);
+            long expected = declared.bytes();
+            if (expected > MAX_BYTES) {
+                throw bad(path, "declares more than the " + MAX_BYTES + " bytes one IDX file may hold");
+            }
+            int headLength = (int) Math.min(head.length, expected);
+            byte[] rest = in.readNBytes((int) expected - headLength);
+            long actual = headLength + rest.length + (head.length - headLength);
+            if (actual < expected) {
+                throw bad(path, "truncated: " + declared.what() + " need " + expected + " bytes, the file has " + actual);
+            }
+            if (head.length > headLength || in.read() != -1) {
+                throw bad(path, "size mismatch: " + declared.what() + " need " + expected + " bytes, the file has more");
+            }
+            byte[] data = java.util.Arrays.copyOf(head, (int) expected);
+            System.arraycopy(rest, 0, data, headLength, rest.length);
+            return data;
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ClusterbyException.BadFile("file not found: " + path, e);
         } catch (EOFException e) {

@@ -7,8 +7,11 @@ import dev.clusterby.ImageColumn;
 import dev.clusterby.StringColumn;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +24,8 @@ import java.util.stream.Stream;
  * ({@code DIR/cat/1.png}). Images are not decoded here: the image column is lazy.
  */
 final class ImageFolder {
+    private static final System.Logger LOG = System.getLogger(ImageFolder.class.getName());
+
     private ImageFolder() {}
 
     static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
@@ -34,11 +39,7 @@ final class ImageFolder {
                 if (isHidden(child)) continue;
                 if (Files.isDirectory(child)) {
                     String label = child.getFileName().toString();
-                    try (Stream<Path> files = Files.walk(child)) {
-                        // Hidden folders (.ipynb_checkpoints, .thumbnails) hold copies, not data.
-                        files.filter(f -> isImage(f) && !inHiddenFolder(child.relativize(f)))
-                                .forEach(f -> entries.add(new Entry(label, f, child.relativize(f).toString())));
-                    }
+                    walk(child, label, entries);
                 } else if (isImage(child)) {
                     entries.add(new Entry(null, child, child.getFileName().toString()));
                 }
@@ -60,16 +61,47 @@ final class ImageFolder {
         return DataPanel.of(columns);
     }
 
+    /**
+     * The images under one label folder. A folder that cannot be read (permissions, a vanished mount) is skipped
+     * with one warning naming it, and the rest of the run goes on: its images cannot even be listed, so they get no
+     * rows. Hidden folders (.ipynb_checkpoints, .thumbnails) hold copies, not data.
+     */
+    private static void walk(Path labelFolder, String label, List<Entry> entries) throws IOException {
+        Files.walkFileTree(labelFolder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+                return folder.equals(labelFolder) || !isHidden(folder) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (isImage(file)) entries.add(new Entry(label, file, labelFolder.relativize(file).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping the images under " + file + ": cannot read it ("
+                        + AtomicFiles.describe(e) + ")");
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path folder, IOException e) {
+                if (e != null) {
+                    LOG.log(System.Logger.Level.WARNING, "skipping the rest of " + folder + ": cannot list it ("
+                            + AtomicFiles.describe(e) + ")");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     private static boolean isImage(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 && !name.startsWith(".") && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
                 && Files.isRegularFile(file);
-    }
-
-    private static boolean inHiddenFolder(Path relative) {
-        for (Path part : relative) if (part.toString().startsWith(".")) return true;
-        return false;
     }
 
     private static boolean isHidden(Path file) {

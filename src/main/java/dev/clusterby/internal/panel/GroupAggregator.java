@@ -83,17 +83,37 @@ public final class GroupAggregator {
                     int g = groupOf[row];
                     if (g < 0 || column.isMissing(row)) continue;
                     counts[g]++;
-                    if (exact != null) exact[g] += ((IntColumn) column).getLong(row);
+                    if (exact != null) {
+                        try {
+                            exact[g] = Math.addExact(exact[g], ((IntColumn) column).getLong(row));
+                        } catch (ArithmeticException overflow) {
+                            // Only a sum that is kept needs to fit; a mean goes on in double below.
+                            if (agg == Agg.SUM) {
+                                throw new ClusterbyException.InvalidData("the sum of integer column '" + column.name()
+                                        + "' passes the 64-bit range (±9.22e18) at row " + row + "; take mean, or read the column as decimal numbers");
+                            }
+                            exact = null;
+                        }
+                    }
                     double y = valueOf(column, row) - comp[g];
                     double t = result[g] + y;
                     comp[g] = (t - result[g]) - y;
                     result[g] = t;
                 }
                 if (agg == Agg.SUM && integral) return IntColumn.wrap(name, exact, null);
+                if (agg == Agg.SUM) {
+                    for (int g = 0; g < groups; g++) {
+                        if (Double.isInfinite(result[g])) {
+                            throw new ClusterbyException.InvalidData("the sum of column '" + column.name()
+                                    + "' passes the range of a double (±1.8e308) in group " + g);
+                        }
+                    }
+                }
                 if (agg == Agg.SUM && time) throw unsupported(column, agg);
                 if (agg == Agg.MEAN) for (int g = 0; g < groups; g++) result[g] = counts[g] == 0 ? 0 : result[g] / counts[g];
             }
             case MIN, MAX -> {
+                if (integral) return integralExtreme((IntColumn) column, groupOf, groups, agg, name);
                 Arrays.fill(result, agg == Agg.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
                 for (int row = 0; row < groupOf.length; row++) {
                     int g = groupOf[row];
@@ -144,12 +164,24 @@ public final class GroupAggregator {
             for (int g = 0; g < groups; g++) millis[g] = Math.round(result[g]);
             return TimestampColumn.wrap(name, millis, missing);
         }
-        if (integral && (agg == Agg.MIN || agg == Agg.MAX)) {
-            long[] out = new long[groups];
-            for (int g = 0; g < groups; g++) out[g] = counts[g] == 0 ? 0 : (long) result[g];
-            return IntColumn.wrap(name, out, missing);
-        }
         return DoubleColumn.wrap(name, result, missing);
+    }
+
+    /** Min or max of whole numbers compared as longs: through a double, 2^53 + 1 would come back as 2^53. */
+    private static Column integralExtreme(IntColumn column, int[] groupOf, int groups, Agg agg, String name) {
+        long[] out = new long[groups];
+        BitSet seen = new BitSet();
+        for (int row = 0; row < groupOf.length; row++) {
+            int g = groupOf[row];
+            if (g < 0 || column.isMissing(row)) continue;
+            long v = column.getLong(row);
+            if (!seen.get(g)) out[g] = v;
+            else out[g] = agg == Agg.MIN ? Math.min(out[g], v) : Math.max(out[g], v);
+            seen.set(g);
+        }
+        BitSet missing = new BitSet();
+        for (int g = 0; g < groups; g++) if (!seen.get(g)) missing.set(g);
+        return IntColumn.wrap(name, out, missing);
     }
 
     private static Column strings(StringColumn column, GroupIndex index, Agg agg, String name) {
