@@ -22,9 +22,10 @@ import java.util.SplittableRandom;
  *   <li>a layout started from the principal components and refined by SGD on UMAP's cross-entropy, each edge sampled
  *       in proportion to its weight, with negative sampling and a learning rate falling linearly to 0.</li>
  * </ol>
- * One thread runs the SGD so that a seed always gives the same layout.
+ * The SGD runs in parallel over fixed chunks of rows (see {@link #optimize}), and a seed always gives the same layout.
  */
 public final class NeighborEmbedding {
+    private static final System.Logger LOG = System.getLogger("dev.clusterby.map");
     private static final double SMOOTH_TOLERANCE = 1e-5;
     private static final double MIN_SCALE = 1e-3;
     private static final float GRADIENT_CLIP = 4f;
@@ -98,19 +99,14 @@ public final class NeighborEmbedding {
     /** Embeds the n×d rows of {@code data} (not modified) on the backend's kNN kernel. */
     public static Result fit(FloatMatrix data, Options options, ComputeBackend backend) {
         int n = data.rows(), d = data.cols(), dims = options.dimensions();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                if (!Float.isFinite(data.get(i, j))) {
-                    throw new ClusterbyException.InvalidData("row " + i + " has a non-finite value at dimension " + j);
-                }
-            }
-        }
-        if (n < 3) return new Result(line(n, dims), n, dims, n == 0 ? "no rows" : "only " + n + (n == 1 ? " row" : " rows"));
-        if (allIdentical(data)) return new Result(new float[n * dims], n, dims, "all " + n + " rows are identical");
+        Result degenerate = Layouts.degenerate(data, dims);
+        if (degenerate != null) return degenerate;
 
+        long t0 = System.nanoTime();
         float[][] rows = toRows(data);
         float[][] knnInput = options.knnDimensions() > 0 && d > options.knnDimensions() && (double) n * n * d > 2e11
                 ? principal(rows, options.knnDimensions(), options.seed()) : null;
+        long t1 = System.nanoTime();
         int k = Math.min(options.neighbors(), n - 1);
         int[] neighbors = new int[n * k];
         float[] distances = new float[n * k];
@@ -128,11 +124,16 @@ public final class NeighborEmbedding {
                 distances[e] = (float) Math.sqrt(squared.getAtIndex(Segments.FLOAT, e));
             }
         }
+        long t2 = System.nanoTime();
         Graph graph = fuzzyUnion(n, k, neighbors, smoothWeights(n, k, distances));
         float[] layout = initialLayout(rows, knnInput, dims, options.seed());
+        long t3 = System.nanoTime();
         double[] ab = curve(options.minDist());
         int epochs = options.epochs() > 0 ? options.epochs() : n <= 10_000 ? 500 : 200;
         optimize(layout, dims, graph, (float) ab[0], (float) ab[1], epochs, options.negativeSamples(), options.seed());
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                "neighbour embedding n=%d d=%d: pca %.1f s, knn %.1f s, graph+init %.1f s, sgd %.1f s (%d edges, %d epochs)",
+                n, d, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9, graph.heads().length, epochs));
         return new Result(layout, n, dims, null);
     }
 
@@ -316,47 +317,66 @@ public final class NeighborEmbedding {
             perNegative[e] = perSample[e] / Math.max(negativeSamples, 1);
             nextNegative[e] = perNegative[e];
         }
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] delta = new float[dims];
-        float twoAB = 2 * a * b, twoB = 2 * b, bMinus1 = b - 1;
+        // Rows are split into fixed chunks; within an epoch a chunk moves only its own rows (the heads of its edges) and
+        // reads every other row from the epoch's starting positions, so chunks run in parallel and the result depends
+        // on the seed alone, never on the thread count or timing.
+        int[] chunkStart = chunks(heads, kept, n);
+        int chunkCount = chunkStart.length - 1;
+        float[] start = new float[y.length];
+        float twoAB = 2 * a * b, twoB = 2 * b;
         for (int epoch = 0; epoch < epochs; epoch++) {
             float alpha = 1f - (float) epoch / epochs;
-            for (int e = 0; e < kept; e++) {
-                if (nextSample[e] > epoch) continue;
-                int i = heads[e] * dims, j = tails[e] * dims;
-                float dist2 = 0;
-                for (int c = 0; c < dims; c++) {
-                    delta[c] = y[i + c] - y[j + c];
-                    dist2 += delta[c] * delta[c];
-                }
-                if (dist2 > 0) {
-                    float coefficient = (float) (-twoAB * Math.pow(dist2, bMinus1) / (a * Math.pow(dist2, b) + 1));
+            System.arraycopy(y, 0, start, 0, y.length);
+            int current = epoch;
+            java.util.stream.IntStream.range(0, chunkCount).parallel().forEach(chunk -> {
+                SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + (long) current * 1_000_003L + chunk);
+                float[] delta = new float[dims];
+                for (int e = chunkStart[chunk]; e < chunkStart[chunk + 1]; e++) {
+                    if (nextSample[e] > current) continue;
+                    int i = heads[e] * dims, j = tails[e] * dims;
+                    float dist2 = 0;
                     for (int c = 0; c < dims; c++) {
-                        float g = clip(coefficient * delta[c]) * alpha;
-                        y[i + c] += g;
-                        y[j + c] -= g;
-                    }
-                }
-                nextSample[e] += perSample[e];
-                int negatives = negativeSamples == 0 ? 0 : (int) ((epoch - nextNegative[e]) / perNegative[e]);
-                for (int s = 0; s < negatives; s++) {
-                    int other = random.nextInt(n) * dims;
-                    if (other == i) continue;
-                    dist2 = 0;
-                    for (int c = 0; c < dims; c++) {
-                        delta[c] = y[i + c] - y[other + c];
+                        delta[c] = y[i + c] - start[j + c];
                         dist2 += delta[c] * delta[c];
                     }
                     if (dist2 > 0) {
-                        float coefficient = (float) (twoB / ((0.001f + dist2) * (a * Math.pow(dist2, b) + 1)));
+                        double pw = Math.pow(dist2, b);
+                        float coefficient = (float) (-twoAB * pw / dist2 / (a * pw + 1));
                         for (int c = 0; c < dims; c++) y[i + c] += clip(coefficient * delta[c]) * alpha;
-                    } else {
-                        for (int c = 0; c < dims; c++) y[i + c] += GRADIENT_CLIP * alpha;
                     }
+                    nextSample[e] += perSample[e];
+                    int negatives = negativeSamples == 0 ? 0 : (int) ((current - nextNegative[e]) / perNegative[e]);
+                    for (int s = 0; s < negatives; s++) {
+                        int other = random.nextInt(n) * dims;
+                        if (other == i) continue;
+                        dist2 = 0;
+                        for (int c = 0; c < dims; c++) {
+                            delta[c] = y[i + c] - start[other + c];
+                            dist2 += delta[c] * delta[c];
+                        }
+                        if (dist2 > 0) {
+                            float coefficient = (float) (twoB / ((0.001f + dist2) * (a * Math.pow(dist2, b) + 1)));
+                            for (int c = 0; c < dims; c++) y[i + c] += clip(coefficient * delta[c]) * alpha;
+                        } else {
+                            for (int c = 0; c < dims; c++) y[i + c] += GRADIENT_CLIP * alpha;
+                        }
+                    }
+                    if (negativeSamples > 0) nextNegative[e] += negatives * perNegative[e];
                 }
-                if (negativeSamples > 0) nextNegative[e] += negatives * perNegative[e];
-            }
+            });
         }
+    }
+
+    /** Edge offsets where each chunk of about 1,024 head rows starts (edges are sorted by head), plus the end. */
+    private static int[] chunks(int[] heads, int edges, int n) {
+        int rowsPerChunk = 1024;
+        int[] starts = new int[(n + rowsPerChunk - 1) / rowsPerChunk + 1];
+        int chunk = 0;
+        for (int e = 0; e < edges && chunk < starts.length - 1; e++) {
+            while (chunk < starts.length - 1 && heads[e] >= chunk * rowsPerChunk) starts[chunk++] = e;
+        }
+        while (chunk < starts.length) starts[chunk++] = edges;
+        return starts;
     }
 
     private static float clip(float v) {
@@ -379,17 +399,14 @@ public final class NeighborEmbedding {
         return rows;
     }
 
-    private static boolean allIdentical(FloatMatrix data) {
-        for (int i = 1; i < data.rows(); i++) {
-            for (int j = 0; j < data.cols(); j++) if (data.get(i, j) != data.get(0, j)) return false;
+    /** Every value finite, or an error naming the first row that is not. */
+    static void requireFinite(FloatMatrix data) {
+        for (int i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < data.cols(); j++) {
+                if (!Float.isFinite(data.get(i, j))) {
+                    throw new ClusterbyException.InvalidData("row " + i + " has a non-finite value at dimension " + j);
+                }
+            }
         }
-        return true;
-    }
-
-    /** Fewer than 3 rows: evenly spaced on the first axis. */
-    private static float[] line(int n, int dims) {
-        float[] out = new float[n * dims];
-        for (int i = 0; i < n; i++) out[i * dims] = n == 1 ? 0 : -1 + 2f * i / (n - 1);
-        return out;
     }
 }
