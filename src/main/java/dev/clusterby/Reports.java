@@ -233,7 +233,8 @@ final class Reports {
         Path temp = null;
         try {
             Path parent = file.toAbsolutePath().getParent();
-            temp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+            // a plain new file (the user's umask), not createTempFile's owner-only one: a report is meant to be shared
+            temp = parent.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
             Files.writeString(temp, page, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

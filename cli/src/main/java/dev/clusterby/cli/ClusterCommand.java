@@ -13,6 +13,8 @@ import dev.clusterby.ColumnType;
 import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
 import dev.clusterby.Instruction;
+import dev.clusterby.Metrics;
+import dev.clusterby.ReportOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -97,6 +99,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report: the map coloured by cluster, a card per cluster, the run's summary.")
+    Path report;
+
+    @Option(names = "--labels", paramLabel = "COL", description = "A column of known labels: prints (and reports) the ARI and NMI against it.")
+    String labels;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -104,6 +112,7 @@ final class ClusterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
+        Flags.checkReportFile(report);
         Settings settings = Flags.settings(backend, device, cacheDir);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
@@ -112,6 +121,9 @@ final class ClusterCommand implements Callable<Integer> {
             String column = by != null ? by : onlyTensorColumn(panel);
             Column byColumn = panel.column(column);
             for (String name : aggs.keySet()) panel.column(name);
+            if (labels != null && !panel.hasColumn(labels)) {
+                throw new ClusterbyException.BadOption("--labels", "no column '" + labels + "'; columns: " + panel.columnNames());
+            }
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     .withParams(params(kValue)).withSettings(settings).withProgress(progress)
@@ -124,6 +136,15 @@ final class ClusterCommand implements Callable<Integer> {
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
+            if (labels != null) {
+                int[] truth = panel.groupBy(labels).labels().toIntArray(-1), found = cb.result().labels().toIntArray(-1);
+                stdout.printf(java.util.Locale.ROOT, "quality against %s: ARI %.3f, NMI %.3f%n", labels,
+                        Metrics.adjustedRandIndex(truth, found), Metrics.normalizedMutualInfo(truth, found));
+            }
+            if (report != null) {
+                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(aggs).withLabels(labels));
+                stdout.println("report: " + report);
+            }
         }
         return 0;
     }
