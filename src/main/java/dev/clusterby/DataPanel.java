@@ -317,6 +317,36 @@ public final class DataPanel implements AutoCloseable {
     }
 
     /**
+     * Soft slices of the rows by a column's embedding (the same cache as clusterBy): a diagonal Gaussian mixture over
+     * its top principal components, 5 slices; each row has a score for every slice.
+     */
+    public SliceBy sliceBy(String column) {
+        return sliceBy(column, SliceOptions.defaults());
+    }
+
+    /** {@link #sliceBy(String)} with other options: {@code sliceBy("text", SliceOptions.defaults().withSlices(8))}. */
+    public SliceBy sliceBy(String column, SliceOptions options) {
+        checkOpen();
+        return Slicing.sliceBy(this, column, options);
+    }
+
+    /**
+     * Where a model errs: Domino's error-aware mixture over the embedding of {@code by} (the same cache as clusterBy),
+     * the {@code target} labels and the {@code prediction} (labels, or a float64 probability of the positive class
+     * when the target is 0/1 or false/true). Slices are ranked by error rate, slice 0 the highest; name them with
+     * {@link SliceBy#describe()}.
+     */
+    public SliceBy explainBy(String by, String target, String prediction) {
+        return explainBy(by, target, prediction, SliceOptions.defaults());
+    }
+
+    /** {@link #explainBy(String, String, String)} with other options. */
+    public SliceBy explainBy(String by, String target, String prediction, SliceOptions options) {
+        checkOpen();
+        return Slicing.explainBy(this, by, target, prediction, options);
+    }
+
+    /**
      * A 2-D map of the column's embedding: a panel of two double columns, {@code map_x} and {@code map_y}, one row per
      * row, by {@link MapOptions#defaults()} (the {@code umap} neighbour embedding, seed 42). The column is embedded as
      * {@link #clusterBy} would (encoder {@code auto}; the cached embedding when there is one) and the map is cached

@@ -46,7 +46,7 @@ final class Reports {
         DataPanel panel = cb.panel();
         for (String name : options.aggregates().keySet()) panel.column(name);
         if (options.labels() != null) panel.column(options.labels());
-        DataPanel described = cb.describe();
+        DataPanel described = cb.describe(options.describe());
         Maps.Layout map = cb.layout(options.map());
         DataPanel aggregated = options.aggregates().isEmpty() ? null : cb.aggregate(options.aggregates());
         int[] labels = cb.result().labels().toIntArray(-1);

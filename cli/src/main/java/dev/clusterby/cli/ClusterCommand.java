@@ -12,6 +12,7 @@ import dev.clusterby.Column;
 import dev.clusterby.ColumnType;
 import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
+import dev.clusterby.DescribeOptions;
 import dev.clusterby.Instruction;
 import dev.clusterby.Metrics;
 import dev.clusterby.ReportOptions;
@@ -105,6 +106,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "COL", description = "A column of known labels: prints (and reports) the ARI and NMI against it.")
     String labels;
 
+    @Option(names = "--describe", paramLabel = "FILE.csv", description = "Write one row per cluster: cluster,size,name,keywords (;-separated),exemplars (row indices),exemplar_values,cohesion,phrases.")
+    Path describe;
+
+    @Option(names = "--text-column", paramLabel = "COL", description = "The text column for keywords and names (default: the clustered column when it holds text).")
+    String textColumn;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -115,6 +122,9 @@ final class ClusterCommand implements Callable<Integer> {
         Flags.checkReportFile(report);
         Settings settings = Flags.settings(backend, device, cacheDir);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
+        if (describe != null && !describe.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            throw new ClusterbyException.BadOption("--describe", "writes a .csv file, got '" + describe + "'");
+        }
         Map<String, Agg> aggs = parseAggregates();
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
@@ -124,13 +134,23 @@ final class ClusterCommand implements Callable<Integer> {
             if (labels != null && !panel.hasColumn(labels)) {
                 throw new ClusterbyException.BadOption("--labels", "no column '" + labels + "'; columns: " + panel.columnNames());
             }
+            if (textColumn != null) {
+                Column text = panel.column(textColumn);
+                if (text.type() != ColumnType.STRING) {
+                    throw new ClusterbyException.BadOption("--text-column", "column '" + textColumn + "' is "
+                            + text.type().name().toLowerCase(java.util.Locale.ROOT) + ", not text; keywords need a text column");
+                }
+            }
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     .withParams(params(kValue)).withSettings(settings).withProgress(progress)
                     .withInstruction(instruction());
             ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
-            Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            DataPanel described = cb.describe(textColumn == null ? DescribeOptions.defaults()
+                    : DescribeOptions.defaults().withTextColumn(textColumn));
+            Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            if (describe != null) described.write(describe);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
             if (out != null) write(cb);
             Report.autoK(stdout, cb.result());
@@ -142,7 +162,8 @@ final class ClusterCommand implements Callable<Integer> {
                         Metrics.adjustedRandIndex(truth, found), Metrics.normalizedMutualInfo(truth, found));
             }
             if (report != null) {
-                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(aggs).withLabels(labels));
+                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(aggs).withLabels(labels)
+                        .withDescribe(textColumn == null ? DescribeOptions.defaults() : DescribeOptions.defaults().withTextColumn(textColumn)));
                 stdout.println("report: " + report);
             }
         }
