@@ -171,4 +171,36 @@ class ReportTest {
             assertEquals(Set.of(-1, 0, 1), ids);
         }
     }
+
+    @Test
+    void imageReportsCarryThumbnailsForExemplarsAndTheFirstRows() throws IOException {
+        int n = 40, side = 28;
+        java.util.List<ImageColumn.Source> images = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] pixels = new byte[side * side];
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    boolean stripe = i % 2 == 0 ? (y / 4) % 2 == 0 : (x / 4) % 2 == 0; // horizontal or vertical stripes
+                    pixels[y * side + x] = (byte) (stripe ? 220 - i : 20 + i);
+                }
+            }
+            images.add(new ImageColumn.GreySource("image " + i, pixels, 0, side, side));
+        }
+        try (DataPanel panel = DataPanel.of(ImageColumn.of("image", images))) {
+            ClusterBy<?> cb = panel.clusterBy("image", ClusterSpec.defaults().withParams(Map.of("k", 2, "seed", 1))
+                    .withSettings(Settings.unset().withCacheDir(dir.resolve("cache"))));
+            Path file = dir.resolve("images.html");
+            cb.report(file, ReportOptions.defaults().withHoverThumbnails(10));
+            JsonObject data = ReportFiles.data(file);
+            JsonArray thumbnails = data.getAsJsonObject("hover").getAsJsonArray("thumbnails");
+            assertEquals(10, thumbnails.size());
+            assertTrue(thumbnails.get(0).getAsString().startsWith("data:image/png;base64,"));
+            for (JsonElement c : data.getAsJsonArray("clusters")) {
+                for (JsonElement e : c.getAsJsonObject().getAsJsonArray("exemplars")) {
+                    assertTrue(e.getAsJsonObject().get("thumbnail").getAsString().startsWith("data:image/png;base64,"));
+                }
+            }
+            assertEquals(n, data.getAsJsonArray("points").size());
+        }
+    }
 }

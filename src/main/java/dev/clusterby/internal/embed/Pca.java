@@ -40,7 +40,7 @@ public final class Pca {
         double[][] q = orthonormalColumns(times(x, omega, l), n); // l columns of length n
         for (int it = 0; it < powerIterations; it++) {
             double[][] z = orthonormalColumns(transposeTimes(x, q, d), d); // l columns of length d
-            q = orthonormalColumns(times(x, toRows(z, d), l), n);
+            q = orthonormalColumns(times(x, toRows(z, d), z.length), n); // z may have lost dependent columns
         }
         double[][] b = transposeTimes(x, q, d); // b[j] = Xᵀ q_j: the rows of B = Qᵀ X
         int m = b.length;

@@ -86,6 +86,21 @@ class NeighborEmbeddingTest {
     }
 
     @Test
+    void lowRankRowsMapWithoutError() {
+        float[][] x = new float[60][];
+        for (int i = 0; i < x.length; i++) x[i] = new float[] {i % 3, 2 * (i % 3), 0, 0, 0, 0, 0, 0}; // rank 1, 3 distinct rows
+        NeighborEmbedding.Result map = NeighborEmbedding.fit(x, NeighborEmbedding.Options.of(2, 3).withEpochs(50), BACKEND);
+        for (float v : map.coordinates()) assertTrue(Float.isFinite(v));
+        assertEquals(60 * 2, Layouts.pca(toMatrix(x), 2, 1).coordinates().length);
+    }
+
+    private static dev.clusterby.compute.FloatMatrix toMatrix(float[][] x) {
+        var m = dev.clusterby.internal.compute.Segments.matrix(java.lang.foreign.Arena.ofAuto(), x.length, x[0].length);
+        for (int i = 0; i < x.length; i++) for (int j = 0; j < x[0].length; j++) m.set(i, j, x[i][j]);
+        return m;
+    }
+
+    @Test
     void fastPowIsCloseToMathPow() {
         for (float b : new float[] {0.79f, 0.895f, 1.2f, -0.105f}) {
             for (float x = 1e-6f; x < 1e4f; x *= 1.37f) {
