@@ -92,10 +92,10 @@ final class Maps {
         return out;
     }
 
-    /** SHA-256 of the mapped rows' bytes, which rows they are, and the options: any change is a miss. */
+    /** SHA-256 of the mapped rows' bytes, which rows they are, and the options: any change is a miss. Bump the version when the algorithm changes what it computes. */
     private static String fingerprint(FloatMatrix data, int[] good, int n, MapOptions options) {
         MessageDigest digest = Hashes.sha256();
-        digest.update(("clusterby-map-v1|" + options.cacheKey() + "|" + data.rows() + "x" + data.cols() + "|of=" + n + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update(("clusterby-map-v2|" + options.cacheKey() + "|" + data.rows() + "x" + data.cols() + "|of=" + n + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (good.length != n) {
             ByteBuffer rows = ByteBuffer.allocate(good.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (int row : good) rows.putInt(row);

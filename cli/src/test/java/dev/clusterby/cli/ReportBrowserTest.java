@@ -1,4 +1,11 @@
-package dev.clusterby;
+package dev.clusterby.cli;
+
+import dev.clusterby.ClusterSpec;
+import dev.clusterby.DataPanel;
+import dev.clusterby.MapOptions;
+import dev.clusterby.ReportOptions;
+import dev.clusterby.Settings;
+import dev.clusterby.TensorColumn;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Opens reports in Debian's headless Chromium (driven through /usr/bin/chromedriver; nothing is downloaded) from
  * file:// with every network request sent to a closed proxy, and checks what a person would see: no console errors,
  * no resource fetched, a canvas that is not blank, one drawn point per row, and a click on a card that highlights its
- * cluster. Screenshots go to target/report-*.png. Skipped, with the reason, where Chromium is not installed.
+ * cluster: the demo's report (479 emoji names, through {@code demo --report}) and 100,000 points. Screenshots go to
+ * target/report-*.png. Skipped, with the reason, where Chromium is not installed.
  */
 class ReportBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -65,16 +73,15 @@ class ReportBrowserTest {
     }
 
     @Test
-    void reutersReportWorksInTheBrowser() throws IOException {
-        try (DataPanel panel = ReportTest.reuters()) {
-            ClusterBy<?> cb = panel.clusterBy("text", ReportTest.minilm(2, dir.resolve("cache")));
-            Path file = dir.resolve("reuters.html");
-            cb.report(file, ReportOptions.defaults().withInput("reuters-crude-acq.csv").withLabels("topic")
-                    .withAggregates(Map.of("words", Agg.MEAN)));
-            Checked page = open(file, panel.size());
-            assertEquals(2, page.cards);
-            screenshot("report-reuters.png");
-        }
+    void demoReportWorksInTheBrowser() {
+        Path file = dir.resolve("demo.html");
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"demo", "--report", file.toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("report: " + file), out.toString());
+        Checked page = open(file, 479);
+        assertEquals(5, page.cards);
+        screenshot("report-demo.png");
     }
 
     /** 100,000 rows: the canvas draws them all, and hover and highlight keep working (timings are printed, not asserted). */
@@ -144,10 +151,14 @@ class ReportBrowserTest {
                 + "for (var i = 0; i < d.length; i += 4) if (Math.abs(d[i] - m[0]) + Math.abs(d[i + 1] - m[1]) + Math.abs(d[i + 2] - m[2]) < 90) n++; return n;", rgb)).longValue();
     }
 
-    private static void screenshot(String name) throws IOException {
+    private static void screenshot(String name) {
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Path target = Path.of("target", name);
-        Files.createDirectories(target.getParent());
-        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
