@@ -5,6 +5,7 @@ import dev.clusterby.embed.Encoder;
 
 import dev.clusterby.Agg;
 import dev.clusterby.ClusterBy;
+import dev.clusterby.ClusterModel;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Settings;
@@ -67,7 +68,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl) or the labels (.npy).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl, .parquet) or the labels (.npy).")
     Path out;
 
     @Option(names = "--agg", paramLabel = "COL:FUNC", description = "Aggregate a column per cluster: mean, sum, count, min, max, median, std, first.")
@@ -106,6 +107,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "COL", description = "A column of known labels: prints (and reports) the ARI and NMI against it.")
     String labels;
 
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Save the fitted model (a zip) for predict.")
+    Path saveModel;
+
     @Option(names = "--describe", paramLabel = "FILE.csv", description = "Write one row per cluster: cluster,size,name,keywords (;-separated),exemplars (row indices),exemplar_values,cohesion,phrases.")
     Path describe;
 
@@ -126,6 +130,7 @@ final class ClusterCommand implements Callable<Integer> {
             throw new ClusterbyException.BadOption("--describe", "writes a .csv file, got '" + describe + "'");
         }
         Map<String, Agg> aggs = parseAggregates();
+        if (saveModel != null) PredictCommand.checkWritable(saveModel, "--save-model");
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);
@@ -152,7 +157,16 @@ final class ClusterCommand implements Callable<Integer> {
             Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (describe != null) described.write(describe);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
-            if (out != null) write(cb);
+            if (out != null) write(cb, out);
+            if (saveModel != null) {
+                ClusterModel kept = ClusterModel.of(cb);
+                if (described.size() == kept.k()) {
+                    // The describe table's names and keywords travel with the model; predict prints them.
+                    kept = kept.withNames(described.stringColumn("name").values(), described.stringColumn("keywords").values());
+                }
+                kept.save(saveModel);
+                stdout.println("model: " + saveModel);
+            }
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
@@ -227,13 +241,14 @@ final class ClusterCommand implements Callable<Integer> {
         return aggs;
     }
 
-    private static String onlyTensorColumn(DataPanel panel) {
+    static String onlyTensorColumn(DataPanel panel) {
         List<String> tensors = panel.columns().stream().filter(c -> c.type() == ColumnType.TENSOR).map(Column::name).toList();
         if (tensors.size() == 1) return tensors.get(0);
         throw new ClusterbyException.BadOption("--by", "is required for this input; its columns are " + panel.columnNames());
     }
 
-    private void write(ClusterBy<?> cb) {
+    /** The rows plus a cluster column (.csv, .jsonl), or the labels alone (.npy). */
+    static void write(ClusterBy<?> cb, Path out) {
         String name = out.getFileName().toString().toLowerCase();
         if (name.endsWith(".npy")) {
             try (DataPanel labels = DataPanel.of(cb.result().labels())) {
@@ -242,6 +257,11 @@ final class ClusterCommand implements Callable<Integer> {
             return;
         }
         try (DataPanel labelled = cb.toDataPanel()) {
+            if (name.endsWith(".parquet")) {
+                // Parquet holds vectors: every input column stays beside cluster, as Spark keeps them.
+                labelled.write(out);
+                return;
+            }
             DataPanel visible = labelled.select(labelled.columns().stream()
                     .filter(c -> c.type() != ColumnType.TENSOR).map(Column::name).toArray(String[]::new));
             visible.write(out);
