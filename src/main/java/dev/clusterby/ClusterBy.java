@@ -95,6 +95,10 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends Grouping {
         return result.errors();
     }
 
+    ClusterSpec<?> spec() {
+        return spec;
+    }
+
     /** The clustered column's name. */
     public String clusteredColumn() {
         return column;
@@ -117,6 +121,36 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends Grouping {
     public DataPanel describe(DescribeOptions options) {
         Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
         return Describe.describe(panel(), column, index().groupOf(), groupCount(), spec.encoder(), crop, spec.settings(), options);
+    }
+
+    /**
+     * The 2-D map of the clustered embedding ({@code map_x}, {@code map_y}), from the cached embedding (no row is
+     * encoded again), with the spec's settings; cached like {@link DataPanel#map}.
+     */
+    public DataPanel map(MapOptions options) {
+        return layout(options).toPanel();
+    }
+
+    Maps.Layout layout(MapOptions options) {
+        Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        Settings settings = spec.settings().resolve();
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel(), panel().column(column), spec.encoder(), crop,
+                settings, dev.clusterby.embed.Encoder.ProgressListener.NONE)) {
+            return Maps.layout(panel(), embedding.tensor(), options, settings);
+        }
+    }
+
+    /**
+     * Writes one self-contained HTML report of this clustering to {@code file}: the map coloured by cluster, one card
+     * per cluster (from {@link #describe()}), a legend, and the run's summary. See {@link ReportOptions}.
+     */
+    public void report(java.nio.file.Path file) {
+        report(file, ReportOptions.defaults());
+    }
+
+    /** {@link #report(java.nio.file.Path)} with aggregates, a labels column for ARI/NMI, the input's name or map options. */
+    public void report(java.nio.file.Path file, ReportOptions options) {
+        Reports.write(this, file, options);
     }
 
     /** The hidden column holding the embedding used, such as {@code bge-small(text)}. */

@@ -15,6 +15,8 @@ import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
 import dev.clusterby.DescribeOptions;
 import dev.clusterby.Instruction;
+import dev.clusterby.Metrics;
+import dev.clusterby.ReportOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -102,6 +104,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report: the map coloured by cluster, a card per cluster, the run's summary.")
+    Path report;
+
+    @Option(names = "--labels", paramLabel = "COL", description = "A column of known labels: prints (and reports) the ARI and NMI against it.")
+    String labels;
+
     @Option(names = "--save-model", paramLabel = "FILE", description = "Save the fitted model (a zip) for predict.")
     Path saveModel;
 
@@ -119,6 +127,7 @@ final class ClusterCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         // Everything that can be checked without the data is checked before reading, embedding or clustering it.
         Object kValue = k == null ? null : parseK(k);
+        Flags.checkReportFile(report);
         Settings settings = Flags.settings(backend, device, cacheDir, maxTokens);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         if (describe != null && !describe.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
@@ -134,6 +143,9 @@ final class ClusterCommand implements Callable<Integer> {
             String column = by != null ? by : onlyTensorColumn(panel);
             Column byColumn = panel.column(column);
             checkAggregates(panel, aggs);
+            if (labels != null && !panel.hasColumn(labels)) {
+                throw new ClusterbyException.BadOption("--labels", "no column '" + labels + "'; columns: " + panel.columnNames());
+            }
             if (textColumn != null) {
                 Column text = panel.column(textColumn);
                 if (text.type() != ColumnType.STRING) {
@@ -171,6 +183,16 @@ final class ClusterCommand implements Callable<Integer> {
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
+            if (labels != null) {
+                int[] truth = panel.groupBy(labels).labels().toIntArray(-1), found = cb.result().labels().toIntArray(-1);
+                stdout.printf(java.util.Locale.ROOT, "quality against %s: ARI %.3f, NMI %.3f%n", labels,
+                        Metrics.adjustedRandIndex(truth, found), Metrics.normalizedMutualInfo(truth, found));
+            }
+            if (report != null) {
+                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(aggs).withLabels(labels)
+                        .withDescribe(textColumn == null ? DescribeOptions.defaults() : DescribeOptions.defaults().withTextColumn(textColumn)));
+                stdout.println("report: " + report);
+            }
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import dev.clusterby.DataPanel;
 import dev.clusterby.GroupBy;
 import dev.clusterby.StringColumn;
 import dev.clusterby.Metrics;
+import dev.clusterby.ReportOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,12 +67,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto, cpu, cuda.")
     String device;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the demo's HTML report (map, cluster cards, summary).")
+    Path report;
+
     static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
             "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     @Override
     public Integer call() throws IOException {
         Flags.settings(backend, device, cacheDir); // a bad flag fails before anything is read
+        Flags.checkReportFile(report);
         return images ? images() : text();
     }
 
@@ -105,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "quality against the true classes: ARI %.3f, NMI %.3f (encoder %s)%n",
                     Metrics.adjustedRandIndex(truth, labels), Metrics.normalizedMutualInfo(truth, labels), cb.result().encoder());
             Report.summaryLines(out, cb.result());
+            writeReport(out, cb, "Fashion-MNIST t10k", "label");
         }
         return 0;
     }
@@ -150,9 +156,16 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "quality against the true groups: ARI %.3f, NMI %.3f%n",
                     Metrics.adjustedRandIndex(groups, labels), Metrics.normalizedMutualInfo(groups, labels));
             Report.summaryLines(out, cb.result());
+            writeReport(out, cb, "emoji demo (" + panel.size() + " names)", "group");
         } finally {
             Files.deleteIfExists(csv);
         }
         return 0;
+    }
+
+    private void writeReport(PrintWriter out, ClusterBy<?> cb, String input, String labelsColumn) {
+        if (report == null) return;
+        cb.report(report, ReportOptions.defaults().withInput(input).withLabels(labelsColumn));
+        out.println("report: " + report);
     }
 }

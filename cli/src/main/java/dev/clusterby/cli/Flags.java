@@ -33,4 +33,14 @@ final class Flags {
             throw new ClusterbyException.BadOption("--backend", "'" + backend + "' is not a backend name");
         }
     }
+
+    /** A report file must go into an existing folder: checked before anything is read or embedded. */
+    static void checkReportFile(java.nio.file.Path file) {
+        if (file == null) return;
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new dev.clusterby.ClusterbyException.BadOption("--report", "folder does not exist: " + parent);
+        }
+        if (java.nio.file.Files.isDirectory(file)) throw new dev.clusterby.ClusterbyException.BadOption("--report", "is a folder: " + file);
+    }
 }
