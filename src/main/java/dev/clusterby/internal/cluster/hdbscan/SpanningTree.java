@@ -18,8 +18,8 @@ import static dev.clusterby.internal.compute.Segments.INT;
  *
  * <p>Two ways: exact (Prim's algorithm over the complete graph, O(n²·d) time, O(n) memory), and approximate for
  * large n: Kruskal on the kNN graph's edges (the backend's {@code knn} kernel, which also gives the core
- * distances), then Borůvka rounds that join the remaining components by their exact cheapest edges, so the result
- * is always a spanning tree. Distances are {@code sqrt(Σ(a−b)²)} for Euclidean and {@code Σ(a−b)²/2 = 1 − cos}
+ * distances), then Borůvka-like rounds that join the remaining components (usually one per well-separated group)
+ * through candidate edges between nearby components, so the result is always a spanning tree. Distances are {@code sqrt(Σ(a−b)²)} for Euclidean and {@code Σ(a−b)²/2 = 1 − cos}
  * on unit rows for cosine, computed in double from the rows themselves, never from the kernel's float32 expansion.
  */
 public final class SpanningTree {
@@ -149,10 +149,7 @@ public final class SpanningTree {
         }
     }
 
-    /**
-     * Kruskal on the kNN graph's mutual-reachability edges, then Borůvka rounds over the leftover components: each
-     * component but the largest finds its cheapest edge to any other row (an exact scan), and those edges join.
-     */
+    /** Kruskal on the kNN graph's mutual-reachability edges, then {@link #joinRound} until one component is left. */
     public static Edges approximate(Points points, Neighbours nn, double[] core) {
         int n = points.n(), m = nn.m();
         long edgeCount = (long) n * m;
@@ -178,61 +175,108 @@ public final class SpanningTree {
                 e++;
             }
         }
-        while (e < n - 1) e = boruvkaRound(points, core, sets, from, to, weight, e);
+        while (e < n - 1) e = joinRound(points, core, sets, from, to, weight, e);
         return new Edges(from, to, weight, core, false, m);
     }
 
-    private static int boruvkaRound(Points points, double[] core, UnionFind sets, int[] from, int[] to, double[] weight, int e) {
-        int n = points.n();
+    /** Components compared per component, nearest by centroid, and rows per side searched for the closest pair. */
+    static final int JOIN_CANDIDATES = 5, JOIN_ROWS = 256;
+
+    /**
+     * One round joining the kNN graph's components: each component's {@value #JOIN_CANDIDATES} nearest components by
+     * centroid are candidates; the edge between two components is the cheapest mutual-reachability pair among the
+     * {@value #JOIN_ROWS} rows of each side nearest the other side's centroid; Kruskal on those edges. The pairs are
+     * exact when a component is small, approximate otherwise; the kNN edges inside components are untouched.
+     */
+    private static int joinRound(Points points, double[] core, UnionFind sets, int[] from, int[] to, double[] weight, int e) {
+        int n = points.n(), d = points.d();
         int[] root = new int[n];
-        int[] size = new int[n];
+        int[] compOf = new int[n];
+        java.util.Arrays.fill(compOf, -1);
+        int comps = 0;
+        int[] compRoot = new int[n];
         for (int i = 0; i < n; i++) {
             root[i] = sets.find(i);
-            size[root[i]]++;
+            if (compOf[root[i]] < 0) {
+                compRoot[comps] = root[i];
+                compOf[root[i]] = comps++;
+            }
         }
-        int largest = 0;
-        for (int i = 0; i < n; i++) if (size[i] > size[largest]) largest = i;
-        final int big = largest;
-        int[] rows = IntStream.range(0, n).filter(i -> root[i] != big).toArray();
-        // Cheapest outgoing edge per row of the smaller components, then per component.
-        int[] bestTo = new int[rows.length];
-        double[] bestW = new double[rows.length];
-        IntStream.range(0, rows.length).parallel().forEach(r -> {
-            int i = rows[r];
-            double bw = Double.POSITIVE_INFINITY;
-            int bj = -1;
-            for (int j = 0; j < n; j++) {
-                if (root[j] == root[i]) continue;
-                double mr = Math.max(points.distance(i, j), Math.max(core[i], core[j]));
-                if (mr < bw) {
-                    bw = mr;
-                    bj = j;
+        int[] count = new int[comps + 1];
+        for (int i = 0; i < n; i++) count[compOf[root[i]] + 1]++;
+        for (int c = 0; c < comps; c++) count[c + 1] += count[c];
+        int[] members = new int[n], fill = java.util.Arrays.copyOf(count, comps);
+        for (int i = 0; i < n; i++) members[fill[compOf[root[i]]]++] = i;
+        double[][] centroid = new double[comps][d];
+        for (int c = 0; c < comps; c++) {
+            for (int r = count[c]; r < count[c + 1]; r++) for (int j = 0; j < d; j++) centroid[c][j] += points.x()[members[r] * d + j];
+            int size = count[c + 1] - count[c];
+            for (int j = 0; j < d; j++) centroid[c][j] /= size;
+        }
+        final int total = comps;
+        int candidates = Math.min(JOIN_CANDIDATES, comps - 1);
+        int[][] pairs = new int[comps * candidates][];
+        IntStream.range(0, comps).parallel().forEach(c -> {
+            double[] dist = new double[total];
+            Integer[] order = new Integer[total];
+            for (int o = 0; o < total; o++) {
+                order[o] = o;
+                double s = 0;
+                for (int j = 0; j < d; j++) s += (centroid[c][j] - centroid[o][j]) * (centroid[c][j] - centroid[o][j]);
+                dist[o] = o == c ? Double.POSITIVE_INFINITY : s;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(dist[a], dist[b]));
+            for (int t = 0; t < candidates; t++) pairs[c * candidates + t] = new int[]{c, order[t]};
+        });
+        double[] pairW = new double[pairs.length];
+        int[] pairFrom = new int[pairs.length], pairTo = new int[pairs.length];
+        IntStream.range(0, pairs.length).parallel().forEach(p -> {
+            int a = pairs[p][0], b = pairs[p][1];
+            int[] sideA = nearestRows(points, members, count[a], count[a + 1], centroid[b]);
+            int[] sideB = nearestRows(points, members, count[b], count[b + 1], centroid[a]);
+            double best = Double.POSITIVE_INFINITY;
+            for (int i : sideA) {
+                for (int j : sideB) {
+                    double mr = Math.max(points.distance(i, j), Math.max(core[i], core[j]));
+                    if (mr < best) {
+                        best = mr;
+                        pairFrom[p] = i;
+                        pairTo[p] = j;
+                    }
                 }
             }
-            bestTo[r] = bj;
-            bestW[r] = bw;
+            pairW[p] = best;
         });
-        double[] compW = new double[n];
-        int[] compFrom = new int[n], compTo = new int[n];
-        Arrays.fill(compW, Double.POSITIVE_INFINITY);
-        for (int r = 0; r < rows.length; r++) {
-            int c = root[rows[r]];
-            if (bestW[r] < compW[c]) {
-                compW[c] = bestW[r];
-                compFrom[c] = rows[r];
-                compTo[c] = bestTo[r];
-            }
-        }
-        for (int c = 0; c < n; c++) {
-            if (compW[c] == Double.POSITIVE_INFINITY || e >= n - 1) continue;
-            if (sets.union(compFrom[c], compTo[c])) {
-                from[e] = compFrom[c];
-                to[e] = compTo[c];
-                weight[e] = compW[c];
+        int[] order = sortedIndices(pairW);
+        int before = e;
+        for (int k = 0; k < order.length && e < n - 1; k++) {
+            int p = order[k];
+            if (sets.union(pairFrom[p], pairTo[p])) {
+                from[e] = pairFrom[p];
+                to[e] = pairTo[p];
+                weight[e] = pairW[p];
                 e++;
             }
         }
+        if (e == before) throw new IllegalStateException("no join between " + comps + " components");
         return e;
+    }
+
+    /** The rows members[start..end) nearest to a point, at most {@value #JOIN_ROWS}. */
+    private static int[] nearestRows(Points points, int[] members, int start, int end, double[] target) {
+        int size = end - start, d = points.d();
+        if (size <= JOIN_ROWS) return java.util.Arrays.copyOfRange(members, start, end);
+        long[] keyed = new long[size];
+        for (int r = 0; r < size; r++) {
+            int i = members[start + r];
+            double s = 0;
+            for (int j = 0; j < d; j++) s += (points.x()[i * d + j] - target[j]) * (points.x()[i * d + j] - target[j]);
+            keyed[r] = ((long) Float.floatToIntBits((float) s) << 32) | i;
+        }
+        java.util.Arrays.sort(keyed);
+        int[] out = new int[JOIN_ROWS];
+        for (int r = 0; r < JOIN_ROWS; r++) out[r] = (int) keyed[r];
+        return out;
     }
 
     /**
