@@ -12,10 +12,14 @@ import java.util.stream.IntStream;
  */
 public final class ClusterBy<M extends Clusterer.Fitted> extends SliceBy {
     private final ClusterResult<M> result;
+    private final String column;
+    private final ClusterSpec<?> spec;
 
-    ClusterBy(DataPanel panel, ClusterResult<M> result) {
+    ClusterBy(DataPanel panel, String column, ClusterSpec<?> spec, ClusterResult<M> result) {
         super(panel, result.labels().toIntArray(-1), result.k());
         this.result = result;
+        this.column = column;
+        this.spec = spec;
     }
 
     @Override String keyName() { return "cluster"; }
@@ -46,6 +50,64 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends SliceBy {
     /** Why rows could not be embedded, by row; those rows have label -1. */
     public java.util.SortedMap<Integer, String> errors() {
         return result.errors();
+    }
+
+    ClusterSpec<?> spec() {
+        return spec;
+    }
+
+    /** The clustered column's name. */
+    public String clusteredColumn() {
+        return column;
+    }
+
+    /**
+     * One row per cluster, saying what it is: {@code cluster}, {@code size}, {@code name} (1–4 words, unique),
+     * {@code keywords} (class-based TF-IDF over 1- and 2-grams of the clustered text, {@code ;}-separated),
+     * {@code exemplars} (the rows nearest the centroid, {@code ;}-separated indices), {@code exemplar_values} (their
+     * text or image path, {@code |}-separated), {@code cohesion} (the mean cosine similarity of the rows to their
+     * centroid) and {@code phrases} (for images with a joint text-image encoder: vocabulary phrases that match the
+     * cluster relative to the others; else missing). Rows in no cluster (label -1) form a row {@code cluster = -1}
+     * named {@code noise}. Uses the cached embedding, so no row is encoded again; only name candidates are, once.
+     */
+    public DataPanel describe() {
+        return describe(DescribeOptions.defaults());
+    }
+
+    /** {@link #describe()} with another text column, counts, vocabulary, encoder or namer. */
+    public DataPanel describe(DescribeOptions options) {
+        Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        return Describe.describe(panel(), column, index().groupOf(), groupCount(), spec.encoder(), crop, spec.settings(), options);
+    }
+
+    /**
+     * The 2-D map of the clustered embedding ({@code map_x}, {@code map_y}), from the cached embedding (no row is
+     * encoded again), with the spec's settings; cached like {@link DataPanel#map}.
+     */
+    public DataPanel map(MapOptions options) {
+        return layout(options).toPanel();
+    }
+
+    Maps.Layout layout(MapOptions options) {
+        Crop crop = spec.instruction() == null ? null : spec.instruction().crop();
+        Settings settings = spec.settings().resolve();
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel(), panel().column(column), spec.encoder(), crop,
+                settings, dev.clusterby.embed.Encoder.ProgressListener.NONE)) {
+            return Maps.layout(panel(), embedding.tensor(), options, settings);
+        }
+    }
+
+    /**
+     * Writes one self-contained HTML report of this clustering to {@code file}: the map coloured by cluster, one card
+     * per cluster (from {@link #describe()}), a legend, and the run's summary. See {@link ReportOptions}.
+     */
+    public void report(java.nio.file.Path file) {
+        report(file, ReportOptions.defaults());
+    }
+
+    /** {@link #report(java.nio.file.Path)} with aggregates, a labels column for ARI/NMI, the input's name or map options. */
+    public void report(java.nio.file.Path file, ReportOptions options) {
+        Reports.write(this, file, options);
     }
 
     /** The hidden column holding the embedding used, such as {@code bge-small(text)}. */

@@ -49,7 +49,7 @@ public final class Clustering {
 
     static <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(DataPanel panel, String columnName, ClusterSpec<M> spec) {
         Column column = panel.column(columnName);
-        return new ClusterBy<>(panel, run(panel, column, spec));
+        return new ClusterBy<>(panel, columnName, spec, run(panel, column, spec));
     }
 
     /** k larger than the rows fails before any embedding work is spent. */

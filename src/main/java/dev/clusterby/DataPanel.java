@@ -316,6 +316,27 @@ public final class DataPanel implements AutoCloseable {
         return Clustering.clusterBy(this, column, spec);
     }
 
+    /**
+     * A 2-D map of the column's embedding: a panel of two double columns, {@code map_x} and {@code map_y}, one row per
+     * row, by {@link MapOptions#defaults()} (the {@code umap} neighbour embedding, seed 42). The column is embedded as
+     * {@link #clusterBy} would (encoder {@code auto}; the cached embedding when there is one) and the map is cached
+     * like it: a hidden column ({@code umap(bge-small(text))}) and the disk cache, keyed by the embedding's content
+     * and the options. Fewer than 3 rows, or identical rows, give a fixed layout (a line, or all at the origin).
+     */
+    public DataPanel map(String column) {
+        return map(column, MapOptions.defaults());
+    }
+
+    /** {@link #map(String)} with another method ({@code pca}), seed or neighbour count. */
+    public DataPanel map(String column, MapOptions options) {
+        checkOpen();
+        Settings settings = Settings.unset().resolve();
+        try (Embeddings.Resolved embedding = Embeddings.resolve(this, column(column), "auto", null, settings,
+                dev.clusterby.embed.Encoder.ProgressListener.NONE)) {
+            return Maps.layout(this, embedding.tensor(), options, settings).toPanel();
+        }
+    }
+
     // ---- hidden columns: the embedding cache ----
 
     Column hiddenColumn(String name) {

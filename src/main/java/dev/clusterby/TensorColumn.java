@@ -177,6 +177,14 @@ public final class TensorColumn extends Column implements AutoCloseable {
         throw new ClusterbyException.InvalidData("cannot sort by tensor column '" + name() + "'");
     }
 
+    /**
+     * A 2-D map of these rows (an embedding): a panel of {@code map_x} and {@code map_y}, by the options' method
+     * ({@code umap} or {@code pca}), cached on disk by content and options. Missing rows stay missing in the map.
+     */
+    public DataPanel project2d(MapOptions options) {
+        return Maps.layout(null, this, options, Settings.unset()).toPanel();
+    }
+
     void retain() { storage.retain(); }
 
     void release() { storage.release(); }

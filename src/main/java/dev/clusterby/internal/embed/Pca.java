@@ -9,12 +9,12 @@ import java.util.stream.IntStream;
  * a few power iterations, then an exact eigensolve of the small sketch. The cost is a handful of n×d×l products,
  * where a full covariance would be n×d² and an eigensolve d³.
  */
-final class Pca {
+public final class Pca {
     private Pca() {}
 
     /** Mean, p×d unit components (largest variance first) and the variance along each. */
-    record Fit(float[] mean, float[][] components, double[] variances) {
-        int count() {
+    public record Fit(float[] mean, float[][] components, double[] variances) {
+        public int count() {
             return components.length;
         }
     }
@@ -22,7 +22,7 @@ final class Pca {
     /**
      * Fits up to {@code p} components to the rows of x (n×d). Centres x in place: the caller hands over its features.
      */
-    static Fit fit(float[][] x, int p, int oversample, int powerIterations, long seed) {
+    public static Fit fit(float[][] x, int p, int oversample, int powerIterations, long seed) {
         int n = x.length, d = x[0].length;
         float[] mean = new float[d];
         double[] sum = new double[d];
@@ -71,7 +71,7 @@ final class Pca {
     }
 
     /** x (n×d, already centred or not: the mean is subtracted here) times the components, scaled by variance^(-power/2). */
-    static void project(float[][] x, boolean centred, Fit fit, double whitenPower, float[][] out) {
+    public static void project(float[][] x, boolean centred, Fit fit, double whitenPower, float[][] out) {
         int d = fit.mean().length, p = fit.count();
         double floor = fit.variances().length == 0 ? 0 : fit.variances()[0] * 1e-6;
         float[] scale = new float[p];
