@@ -14,12 +14,27 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends SliceBy {
     private final ClusterResult<M> result;
     private final String column;
     private final ClusterSpec<?> spec;
+    private final ClusterModel kept;
 
-    ClusterBy(DataPanel panel, String column, ClusterSpec<?> spec, ClusterResult<M> result) {
-        super(panel, result.labels().toIntArray(-1), result.k());
+    ClusterBy(DataPanel panel, String column, ClusterSpec<?> spec, ClusterResult<M> result, int groups, ClusterModel kept) {
+        super(panel, result.labels().toIntArray(-1), groups);
         this.result = result;
         this.column = column;
         this.spec = spec;
+        this.kept = kept;
+    }
+
+    /** The model to keep: {@code ClusterModel.of(clustering)}. */
+    ClusterModel savedModel() {
+        return kept;
+    }
+
+    /**
+     * The clusters of the rows of another panel, labelled by this clustering's model without refitting (the same
+     * column name, encoder and instruction view); rows already embedded are taken from the cache.
+     */
+    public IntColumn predict(DataPanel other) {
+        return kept.predict(other);
     }
 
     @Override String keyName() { return "cluster"; }

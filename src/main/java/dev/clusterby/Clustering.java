@@ -6,6 +6,7 @@ import dev.clusterby.internal.cluster.Clusterers;
 import dev.clusterby.compute.ComputeBackend;
 import dev.clusterby.internal.compute.ComputeBackends;
 import dev.clusterby.compute.FloatMatrix;
+import dev.clusterby.embed.Encoder;
 
 import java.lang.foreign.Arena;
 import java.util.Map;
@@ -42,6 +43,11 @@ public final class Clustering {
         return run(null, column, spec);
     }
 
+    /** The GMM posteriors of a fitted mixture for a column; see {@link ClusterModel#predictProba}. */
+    static float[][] predictProba(DataPanel panel, ClusterModel model) {
+        return model.predictProba(panel);
+    }
+
     /** {@link #fit(Column, ClusterSpec)} with typed options and the other defaults: {@code fit(col, KMeans.Options.of(5)).model().centroids()}. */
     public static <M extends Clusterer.Fitted> ClusterResult<M> fit(Column column, ClusterOptions<M> options) {
         return fit(column, ClusterSpec.defaults().withOptions(options));
@@ -49,7 +55,134 @@ public final class Clustering {
 
     static <M extends Clusterer.Fitted> ClusterBy<M> clusterBy(DataPanel panel, String columnName, ClusterSpec<M> spec) {
         Column column = panel.column(columnName);
-        return new ClusterBy<>(panel, columnName, spec, run(panel, column, spec));
+        ClusterResult<M> result = run(panel, column, spec);
+        return new ClusterBy<>(panel, columnName, spec, result, result.k(), savedModel(result));
+    }
+
+    // ---- kept models: predict and refit ----
+
+    /** The kept model of each result of this process, by its labels column (an identity key, so the map is weak). */
+    private static final Map<IntColumn, ClusterModel> SAVED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    static ClusterModel savedModel(ClusterResult<?> result) {
+        ClusterModel model = SAVED.get(result.labels());
+        if (model == null) {
+            throw new ClusterbyException.BadOption("result", "this result did not come from clusterBy or Clustering.fit in"
+                    + " this process, so it has no model to keep");
+        }
+        return model;
+    }
+
+    /** What labelling needs of a panel's column: its points (embedded, viewed) and where each row went. */
+    interface PointsUser<T> {
+        /** {@code rows[i]} is the row of points for panel row i, or -1 for a row that could not be embedded. */
+        T use(FloatMatrix points, ComputeBackend backend, int[] rows);
+    }
+
+    private record Used<T>(T value, Embeddings.Resolved embedding, String backend, double seconds) {}
+
+    static <T> T withPoints(DataPanel panel, Column column, ClusterModel model, Settings given, PointsUser<T> user) {
+        return withPoints(panel, column, model, given, Encoder.ProgressListener.NONE, user).value();
+    }
+
+    private static <T> Used<T> withPoints(DataPanel panel, Column column, ClusterModel model, Settings given,
+                                          Encoder.ProgressListener progress, PointsUser<T> user) {
+        model.checkColumn(column);
+        if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to label");
+        Settings settings = given.resolve();
+        ComputeBackend backend = ComputeBackends.select(settings);
+        String encoder = model.modality() == ClusterModel.Modality.TEXT || model.modality() == ClusterModel.Modality.IMAGE
+                ? model.encoder() : "auto";
+        try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, encoder, null, settings, progress);
+             Arena views = Arena.ofShared()) {
+            if (!embedding.encoderVersion().equals(model.encoderVersion()) && !model.encoder().equals("none")) {
+                throw new ClusterbyException.Unavailable("the model was made with encoder '" + model.encoder() + "' version "
+                        + model.encoderVersion() + ", but this one is version " + embedding.encoderVersion());
+            }
+            int[] good = goodRows(column.size(), embedding.errors());
+            TensorColumn points = good == null ? null : embedding.tensor().take(good);
+            try {
+                FloatMatrix data = model.view(points == null ? embedding.tensor().matrix() : points.matrix(), views);
+                int[] rows = new int[column.size()];
+                java.util.Arrays.fill(rows, -1);
+                if (good == null) for (int i = 0; i < rows.length; i++) rows[i] = i;
+                else for (int i = 0; i < good.length; i++) rows[good[i]] = i;
+                long start = System.nanoTime();
+                T value = user.use(data, backend, rows);
+                return new Used<>(value, embedding, backend.name(), (System.nanoTime() - start) / 1e9);
+            } finally {
+                if (points != null) points.close();
+            }
+        }
+    }
+
+    /** Labels a panel's column with a kept model, without refitting; the result reports the embedding counts. */
+    static ClusterBy<Clusterer.Fitted> assign(DataPanel panel, String columnName, ClusterModel model, Settings settings,
+                                              Encoder.ProgressListener progress) {
+        Column column = panel.column(columnName);
+        Used<int[]> used = withPoints(panel, column, model, settings, progress, (points, backend, rows) -> {
+            int[] predicted = model.label(points, backend);
+            int[] labels = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) labels[i] = rows[i] < 0 ? -1 : predicted[rows[i]];
+            return labels;
+        });
+        Embeddings.Resolved e = used.embedding();
+        ClusterResult<Clusterer.Fitted> result = new ClusterResult<>(IntColumn.of("cluster", used.value()), model.fitted(),
+                model.method(), e.encoder(), e.columnName(), e.computed(), e.cached(), used.backend(), used.seconds(),
+                null, e.errors());
+        SAVED.put(result.labels(), model);
+        return new ClusterBy<>(panel, columnName, ClusterSpec.defaults().withEncoder(model.encoder().equals("none") ? "auto" : model.encoder()).withSettings(settings), result, model.k(), model);
+    }
+
+    /**
+     * Fits anew, then renames the new clusters after the previous model's: the previous model labels the same rows,
+     * and the Hungarian assignment on the (new × old) table of shared rows maximises the rows whose id stays.
+     */
+    static <M extends Clusterer.Fitted> ClusterBy<M> refit(DataPanel panel, String columnName, ClusterSpec<M> spec,
+                                                           ClusterModel previous) {
+        Column column = panel.column(columnName);
+        previous.checkColumn(column);
+        ClusterResult<M> fresh = run(panel, column, spec.withEncoder(previous.encoder().equals("none") ? "auto" : previous.encoder()));
+        ClusterModel freshModel = SAVED.get(fresh.labels());
+        int[] old = withPoints(panel, column, previous, spec.settings(), (points, backend, rows) -> {
+            int[] predicted = previous.label(points, backend);
+            int[] out = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) out[i] = rows[i] < 0 ? -1 : predicted[rows[i]];
+            return out;
+        });
+        int[] newLabels = fresh.labels().toIntArray(-1);
+        int k = fresh.k(), oldK = previous.k();
+        long[][] shared = new long[k][oldK];
+        for (int i = 0; i < newLabels.length; i++) if (newLabels[i] >= 0 && old[i] >= 0) shared[newLabels[i]][old[i]]++;
+        int[] ids = dev.clusterby.internal.cluster.Hungarian.stableIds(shared, oldK);
+        int[] relabelled = new int[newLabels.length];
+        for (int i = 0; i < newLabels.length; i++) relabelled[i] = newLabels[i] < 0 ? -1 : ids[newLabels[i]];
+        ClusterResult<M> result = new ClusterResult<>(IntColumn.of("cluster", relabelled), fresh.model(), fresh.method(),
+                fresh.encoder(), fresh.embeddingColumn(), fresh.embeddedComputed(), fresh.embeddedCached(), fresh.backend(),
+                fresh.fitSeconds(), fresh.instructionReport(), fresh.errors());
+        ClusterModel stable = freshModel.withIds(ids);
+        SAVED.put(result.labels(), stable);
+        return new ClusterBy<>(panel, columnName, spec, result, stable.k(), stable);
+    }
+
+    /**
+     * What labels new points for a fitted model: the model itself when it can, else (hierarchical, spectral) the
+     * nearest-training-points rule over a bounded sample of the data, taken now while the data is at hand.
+     */
+    private static Clusterer.Fitted predictor(String name, Clusterer.Fitted model, FloatMatrix data, ClusterSpec<?> spec) {
+        if (model instanceof dev.clusterby.cluster.Agglomerative.Model || model instanceof dev.clusterby.cluster.Spectral.Model) {
+            Object seed = spec.params().get("seed");
+            long s = 0;
+            if (seed != null) {
+                try {
+                    s = Long.parseLong(seed.toString().trim());
+                } catch (NumberFormatException ignored) {
+                    // The method validated its seed; a non-number here only means the default sample.
+                }
+            }
+            return dev.clusterby.internal.cluster.NearestTrainingPoints.of(name, data, model.labels(), model.k(), s);
+        }
+        return model;
     }
 
     /** k larger than the rows fails before any embedding work is spent. */
@@ -90,12 +223,16 @@ public final class Clustering {
                 FloatMatrix data = points == null ? embedding.tensor().matrix() : points.matrix();
                 int rows = data.rows();
                 InstructionReport report = null;
+                ClusterModel.View kept = null;
+                int width = data.cols();
                 if (spec.instruction() != null) {
                     // The view is derived from the cached embedding, so an instruction never re-encodes the column.
                     Instructions.Applied applied = Instructions.apply(column, data, spec, settings, backend, views);
                     if (applied != null) {
                         data = applied.view();
                         report = applied.report();
+                        String text = spec.instruction().instructionText();
+                        kept = new ClusterModel.View(text, report.method().id(), applied.dims(), applied.basis());
                     }
                 }
                 long start = System.nanoTime();
@@ -112,9 +249,13 @@ public final class Clustering {
                     for (int i = 0; i < good.length; i++) all[good[i]] = labels[i];
                     labels = all;
                 }
-                return new ClusterResult<>(IntColumn.of("cluster", labels), model, clusterer.name(), embedding.encoder(),
-                        embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(), seconds,
-                        report, embedding.errors());
+                ClusterResult<M> result = new ClusterResult<>(IntColumn.of("cluster", labels), model, clusterer.name(),
+                        embedding.encoder(), embedding.columnName(), embedding.computed(), embedding.cached(), backend.name(),
+                        seconds, report, embedding.errors());
+                SAVED.put(result.labels(), new ClusterModel(spec.method(), spec.params(), predictor(clusterer.name(), model, data, spec),
+                        embedding.encoder(), embedding.encoderVersion(), ClusterModel.Modality.of(column), column.name(), width,
+                        kept, null, null, null));
+                return result;
             } finally {
                 if (points != null) points.close();
             }

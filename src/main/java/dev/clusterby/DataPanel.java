@@ -337,6 +337,73 @@ public final class DataPanel implements AutoCloseable {
         }
     }
 
+    /**
+     * Labels the rows of a column with a kept model, without refitting: the column is embedded with the model's
+     * encoder (only rows not in the cache are encoded; the result's {@code embeddedComputed}/{@code embeddedCached}
+     * say how many) and each row gets the cluster of the model's predict rule.
+     *
+     * @throws ClusterbyException.InvalidData when the column's type or width does not fit the model
+     */
+    public ClusterBy<Clusterer.Fitted> clusterBy(String column, ClusterModel model) {
+        return clusterBy(column, model, Settings.unset(), null);
+    }
+
+    /** {@link #clusterBy(String, ClusterModel)} with settings (backend, cache folder, …) and an embedding progress listener (or null). */
+    public ClusterBy<Clusterer.Fitted> clusterBy(String column, ClusterModel model, Settings settings,
+                                                 dev.clusterby.embed.Encoder.ProgressListener progress) {
+        checkOpen();
+        java.util.Objects.requireNonNull(model, "model");
+        return Clustering.assign(this, column, model, settings == null ? Settings.unset() : settings,
+                progress == null ? dev.clusterby.embed.Encoder.ProgressListener.NONE : progress);
+    }
+
+    /**
+     * The embedding of a text or image column with the default encoder of its modality: the very tensor column
+     * {@code clusterBy(column)} clusters, cached the same way (this panel's hidden column and the disk cache). The
+     * panel owns it; it stays valid while the panel is open. A row that cannot be embedded (an image that does not
+     * decode) is a missing row of the tensor.
+     */
+    public TensorColumn embed(String column) {
+        return embed(column, "auto");
+    }
+
+    /** {@link #embed(String)} with an encoder by name ({@code auto} for the column's modality). */
+    public TensorColumn embed(String column, String encoder) {
+        return embed(column, encoder, Settings.unset(), null);
+    }
+
+    /** {@link #embed(String, String)} with settings (cache folder, device, …) and a progress listener (or null). */
+    public TensorColumn embed(String column, String encoder, Settings settings,
+                              dev.clusterby.embed.Encoder.ProgressListener progress) {
+        return embedding(column, encoder, settings, progress).tensor();
+    }
+
+    /** {@link #embed(String, String, Settings, Encoder.ProgressListener)} with how the rows were obtained (the {@code embedded:} counts). */
+    public Embedding embedding(String column, String encoder, Settings settings,
+                               dev.clusterby.embed.Encoder.ProgressListener progress) {
+        Embeddings.Resolved resolved = resolveEmbedding(column, encoder, settings, progress);
+        return new Embedding(resolved.tensor(), resolved.encoder(), resolved.encoderVersion(), resolved.computed(),
+                resolved.cached());
+    }
+
+    private Embeddings.Resolved resolveEmbedding(String column, String encoder, Settings settings,
+                                                 dev.clusterby.embed.Encoder.ProgressListener progress) {
+        checkOpen();
+        Column source = column(column);
+        if (!(source instanceof StringColumn) && !(source instanceof ImageColumn)) {
+            throw new ClusterbyException.InvalidData("column '" + column + "' is " + source.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + "; embed takes a text or image column");
+        }
+        Embeddings.Resolved resolved = Embeddings.resolve(this, source, encoder == null ? "auto" : encoder, null,
+                (settings == null ? Settings.unset() : settings).resolve(),
+                progress == null ? dev.clusterby.embed.Encoder.ProgressListener.NONE : progress);
+        if (resolved.owned()) {
+            resolved.close();
+            throw new IllegalStateException("the embedding of a panel's own column is held by the panel");
+        }
+        return resolved;
+    }
+
     // ---- hidden columns: the embedding cache ----
 
     Column hiddenColumn(String name) {

@@ -40,6 +40,24 @@ final class EmbeddingKeys {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * One key per row of a text column, {@code EmbeddingCache.ROW_KEY_BYTES} bytes each: the SHA-256 of the
+     * derivation and the row's text, truncated. Equal texts under equal derivations have equal keys, whatever
+     * column or position they are in.
+     */
+    static byte[] rowKeys(StringColumn column, String derivation) {
+        int width = dev.clusterby.internal.embed.EmbeddingCache.ROW_KEY_BYTES;
+        byte[] out = new byte[column.size() * width];
+        byte[] prefix = (derivation + "\u0000").getBytes(StandardCharsets.UTF_8);
+        MessageDigest digest = dev.clusterby.internal.Hashes.sha256();
+        for (int row = 0; row < column.size(); row++) {
+            digest.update(prefix);
+            digest.update(column.get(row).getBytes(StandardCharsets.UTF_8));
+            System.arraycopy(digest.digest(), 0, out, row * width, width);
+        }
+        return out;
+    }
+
     /** A file is identified by path, size and modification time, so an edited file is a new key. */
     private static byte[] imageIdentity(ImageColumn.Source source) {
         return switch (source) {

@@ -32,9 +32,9 @@ final class Embeddings {
      * @param owned    true when the caller must close {@code tensor} (no panel took it)
      */
     record Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned,
-                    SortedMap<Integer, String> errors) implements AutoCloseable {
+                    SortedMap<Integer, String> errors, String encoderVersion) implements AutoCloseable {
         Resolved(TensorColumn tensor, String encoder, String columnName, int computed, int cached, boolean owned) {
-            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>());
+            this(tensor, encoder, columnName, computed, cached, owned, new TreeMap<>(), "none");
         }
 
         @Override
@@ -112,21 +112,40 @@ final class Embeddings {
         int n = column.size();
         if (panel != null) {
             TensorColumn hit = panel.cachedTensor(hiddenName, fingerprint);
-            if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false);
+            if (hit != null) return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, new TreeMap<>(), encoder.version());
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
         TensorColumn tensor = TensorColumn.allocate(hiddenName, n, encoder.dimension());
         int computed = 0, cached = n;
         try {
             if (!cache.load(fingerprint, tensor.matrix())) {
-                List<String> texts = new ArrayList<>(n);
-                for (int row = 0; row < n; row++) texts.add(column.get(row));
-                encoder.encodeTexts(texts, tensor.matrix(), progress);
+                // Rows an earlier column already embedded (same text, same encoder setting) come from the cache.
+                byte[] rowKeys = EmbeddingKeys.rowKeys(column, derivation);
+                BitSet known = cache.loadRows(derivation, rowKeys, tensor.matrix());
+                int[] missingRows = new int[n - known.cardinality()];
+                List<String> texts = new ArrayList<>(missingRows.length);
+                for (int row = known.nextClearBit(0), i = 0; row < n; row = known.nextClearBit(row + 1)) {
+                    missingRows[i++] = row;
+                    texts.add(column.get(row));
+                }
+                if (missingRows.length == n) {
+                    encoder.encodeTexts(texts, tensor.matrix(), progress);
+                } else if (missingRows.length > 0) {
+                    try (TensorColumn fresh = TensorColumn.allocate(hiddenName, missingRows.length, encoder.dimension())) {
+                        encoder.encodeTexts(texts, fresh.matrix(), progress);
+                        long rowBytes = (long) encoder.dimension() * Float.BYTES;
+                        for (int i = 0; i < missingRows.length; i++) {
+                            MemorySegment.copy(fresh.segment(), i * rowBytes, tensor.segment(), missingRows[i] * rowBytes, rowBytes);
+                        }
+                    }
+                }
                 requireFinite(tensor);
                 cache.store(fingerprint, tensor.matrix());
-                computed = n;
-                cached = 0;
-                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2}", n, column.name(), encoder.id());
+                cache.storeRows(fingerprint, derivation, rowKeys);
+                computed = missingRows.length;
+                cached = n - computed;
+                LOG.log(System.Logger.Level.DEBUG, "embedded {0} rows of ''{1}'' with {2} ({3} from the cache)", computed,
+                        column.name(), encoder.id(), cached);
             }
         } catch (RuntimeException e) {
             tensor.close();
@@ -134,9 +153,9 @@ final class Embeddings {
         }
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, tensor, column.name(), derivation, fingerprint);
-            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false);
+            return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, false, new TreeMap<>(), encoder.version());
         }
-        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true);
+        return new Resolved(tensor, encoder.id(), hiddenName, computed, cached, true, new TreeMap<>(), encoder.version());
     }
 
     /**
@@ -156,7 +175,7 @@ final class Embeddings {
                 SortedMap<Integer, String> errors = new TreeMap<>();
                 for (int row = 0; row < n; row++) if (hit.isMissing(row)) errors.put(row, reasonAgain(column, row, crop));
                 requireSomeGood(column, errors);
-                return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors);
+                return new Resolved(hit, encoder.id(), hiddenName, 0, n, false, errors, encoder.version());
             }
         }
         EmbeddingCache cache = new EmbeddingCache(settings.cacheDir());
@@ -192,9 +211,9 @@ final class Embeddings {
         TensorColumn marked = bad.isEmpty() ? tensor : tensor.withMissing(bad);
         if (panel != null && panel.hasColumn(column.name()) && panel.column(column.name()) == column) {
             panel.putHidden(hiddenName, marked, column.name(), derivation, fingerprint);
-            return new Resolved(marked, encoder.id(), hiddenName, computed, cached, false, errors);
+            return new Resolved(marked, encoder.id(), hiddenName, computed, cached, false, errors, encoder.version());
         }
-        return new Resolved(marked, encoder.id(), hiddenName, computed, cached, true, errors);
+        return new Resolved(marked, encoder.id(), hiddenName, computed, cached, true, errors, encoder.version());
     }
 
     /** Row {@code row} of the column as the encoder sees it: decoded lazily, cropped, failures as IOException. */

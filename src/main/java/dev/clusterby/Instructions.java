@@ -20,7 +20,7 @@ final class Instructions {
     private Instructions() {}
 
     /** A view to cluster instead of the embedding, and what made it. */
-    record Applied(FloatMatrix view, InstructionReport report) {}
+    record Applied(FloatMatrix view, InstructionReport report, int[] dims, double[][] basis) {}
 
     /** Fails before any embedding work when the instruction cannot apply to the column. */
     static void check(Column column, Instruction instruction) {
@@ -51,7 +51,7 @@ final class Instructions {
                 Steering.View view = Steering.mask(embedding, t, instruction.maskSimilarity(), instruction.topK(), backend, arena);
                 List<Integer> dims = Arrays.stream(view.dims()).boxed().toList();
                 yield new Applied(view.matrix(), new InstructionReport(method, List.of(), dims, dims.size(),
-                        instruction.maskSimilarity().name().toLowerCase(Locale.ROOT)));
+                        instruction.maskSimilarity().name().toLowerCase(Locale.ROOT)), view.dims(), null);
             }
             case SUBSPACE -> subspace(method, instruction.prompts(), List.of(), Double.NaN, embedding, encoder, arena);
             case DISCOVER -> {
@@ -80,6 +80,7 @@ final class Instructions {
         FloatMatrix promptVectors = Steering.embed(encoder, prompts, null, arena);
         Steering.View view = Steering.subspace(embedding, promptVectors, prompts, arena);
         List<String> phrases = shown.isEmpty() ? prompts : shown;
-        return new Applied(view.matrix(), new InstructionReport(method, phrases, List.of(), view.matrix().cols(), null, coverage));
+        return new Applied(view.matrix(), new InstructionReport(method, phrases, List.of(), view.matrix().cols(), null, coverage),
+                null, view.basis());
     }
 }

@@ -125,6 +125,42 @@ public final class TensorColumn extends Column implements AutoCloseable {
         return segment().asSlice((long) row * dim * Float.BYTES, (long) dim * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
+    /** Row {@code row}'s vector; a copy (null for a missing row). */
+    public float[] row(int row) {
+        return get(row);
+    }
+
+    /** The rows as a list view: each {@code get(i)} copies row i's vector (null for a missing row). */
+    public java.util.List<float[]> rows() {
+        return new java.util.AbstractList<>() {
+            @Override
+            public float[] get(int index) {
+                java.util.Objects.checkIndex(index, rows);
+                return TensorColumn.this.get(index);
+            }
+
+            @Override
+            public int size() {
+                return rows;
+            }
+        };
+    }
+
+    /** Every row as its own {@code float[]}, a copy (missing rows are NaN-filled here, never null). */
+    public float[][] toArray() {
+        float[][] out = new float[rows][];
+        MemorySegment data = segment();
+        for (int r = 0; r < rows; r++) {
+            out[r] = data.asSlice((long) r * dim * Float.BYTES, (long) dim * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+        }
+        return out;
+    }
+
+    /** Writes the n×d float32 tensor as a NumPy {@code .npy} file (little-endian, C order; missing rows as NaN). */
+    public void writeNpy(java.nio.file.Path path) {
+        dev.clusterby.internal.io.Npy.writeTensor(path, this);
+    }
+
     @Override
     public String format(int row) {
         if (isMissing(row)) return "";

@@ -73,6 +73,16 @@ public final class GaussianMixture implements Clusterer<GaussianMixture.Model> {
             };
         }
 
+        /** The array shape of the covariances (and precision factors) in scikit-learn's layout. */
+        int[] shape(int k, int d) {
+            return switch (this) {
+                case FULL -> new int[] {k, d, d};
+                case TIED -> new int[] {d, d};
+                case DIAG -> new int[] {k, d};
+                case SPHERICAL -> new int[] {k};
+            };
+        }
+
         /** Free parameters, as scikit-learn's {@code _n_parameters}: covariances + means + weights − 1. */
         long parameterCount(int k, int d) {
             long cov = switch (this) {
@@ -199,7 +209,47 @@ public final class GaussianMixture implements Clusterer<GaussianMixture.Model> {
     public record Model(Covariance covariance, int k, int dimension, double[] weights, double[] means,
                         double[] covariances, double[] precisionsCholesky, int[] labels, int iterations,
                         boolean converged, double lowerBound, String kCriterion, Map<Integer, Double> kScores)
-            implements Fitted {
+            implements SavableModel {
+
+        /** The state kind of a saved mixture. */
+        public static final String STATE_KIND = "gmm";
+
+        /** Weights, means, covariances and precision factors in scikit-learn's layout; never the labels. */
+        @Override
+        public ModelState state() {
+            int d = dimension;
+            return ModelState.of(STATE_KIND, 1).with("covariance", covariance.id()).with("k", k).with("dimension", d)
+                    .with("iterations", iterations).with("converged", converged).with("lower-bound", lowerBound)
+                    .withDoubles("weights", weights, k).withDoubles("means", means, k, d)
+                    .withDoubles("covariances", covariances, covariance.shape(k, d))
+                    .withDoubles("precisions-cholesky", precisionsCholesky, covariance.shape(k, d));
+        }
+
+        /** The mixture of a saved state, without labels (a saved model holds no training rows). */
+        public static Model read(ModelState state) {
+            if (state.version() > 1) {
+                throw new ClusterbyException.BadFile("gmm state version " + state.version() + " is newer than this clusterby reads (1)");
+            }
+            Covariance covariance;
+            try {
+                covariance = Covariance.parse(state.string("covariance"));
+            } catch (ClusterbyException e) {
+                throw new ClusterbyException.BadFile("gmm state: " + e.getMessage());
+            }
+            int k = state.integer("k", 1, 1 << 20);
+            int d = state.integer("dimension", 1, 1 << 20);
+            int[] shape = covariance.shape(k, d);
+            double[] weights = state.doubles("weights", k);
+            double[] means = state.doubles("means", k, d);
+            double[] covariances = state.doubles("covariances", shape);
+            double[] precisions = state.doubles("precisions-cholesky", shape);
+            for (double[] a : new double[][] {weights, means, covariances, precisions}) {
+                for (double v : a) if (!Double.isFinite(v)) throw new ClusterbyException.BadFile("gmm state has a value " + v);
+            }
+            return new Model(covariance, k, d, weights, means, covariances, precisions, new int[0],
+                    state.integer("iterations", 0, Integer.MAX_VALUE), state.bool("converged"), state.number("lower-bound"),
+                    null, Map.of());
+        }
 
         /** The most probable component of each point. */
         @Override

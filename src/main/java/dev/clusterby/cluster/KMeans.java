@@ -172,7 +172,10 @@ public final class KMeans implements Clusterer<KMeans.Model> {
     public record Model(int[] labels, float[] centroids, int k, int dimension, double inertia, int iterations,
                         boolean converged, boolean spherical, String kCriterion, Map<Integer, Double> kScores,
                         String method)
-            implements CentroidModel {
+            implements CentroidModel, SavableModel {
+
+        /** The state kind of a saved k-means model (mini-batch k-means saves the same kind). */
+        public static final String STATE_KIND = "kmeans";
 
         /** Normalises the optional parts: null scores read as empty, and a missing method name means k-means. */
         public Model {
@@ -224,6 +227,29 @@ public final class KMeans implements Clusterer<KMeans.Model> {
                 else backend.assignL2(points, c, labelsOut, best);
                 return Segments.toIntArray(labelsOut, points.rows());
             }
+        }
+
+        /** The centroids and the fit's figures; never the labels, which are training rows. */
+        @Override
+        public ModelState state() {
+            return ModelState.of(STATE_KIND, 1).with("k", k).with("dimension", dimension).with("spherical", spherical)
+                    .with("method", method).with("inertia", inertia).with("iterations", iterations)
+                    .with("converged", converged).withFloats("centroids", centroids, k, dimension);
+        }
+
+        /** The model of a saved state, without labels (a saved model holds no training rows). */
+        public static Model read(ModelState state) {
+            if (state.version() > 1) {
+                throw new ClusterbyException.BadFile("k-means state version " + state.version() + " is newer than this clusterby reads (1)");
+            }
+            int k = state.integer("k", 1, Integer.MAX_VALUE);
+            int d = state.integer("dimension", 1, Integer.MAX_VALUE);
+            float[] centroids = state.floats("centroids", k, d);
+            for (float v : centroids) {
+                if (!Float.isFinite(v)) throw new ClusterbyException.BadFile("k-means state has a centroid value " + v);
+            }
+            return new Model(new int[0], centroids, k, d, state.number("inertia"), state.integer("iterations", 0, Integer.MAX_VALUE),
+                    state.bool("converged"), state.bool("spherical"), null, Map.of(), state.string("method"));
         }
 
         /** The sizes and the fit's figures, never the arrays: {@code kmeans k=8 n=1000 d=384 inertia=… iterations=12}. */

@@ -5,6 +5,7 @@ import dev.clusterby.embed.Encoder;
 
 import dev.clusterby.Agg;
 import dev.clusterby.ClusterBy;
+import dev.clusterby.ClusterModel;
 import dev.clusterby.ClusterSpec;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Settings;
@@ -97,6 +98,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "x0,y0,x1,y1", description = "Embed this region of each image: pixels, or fractions with a decimal point.")
     String crop;
 
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Save the fitted model (a zip) for predict.")
+    Path saveModel;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -107,6 +111,7 @@ final class ClusterCommand implements Callable<Integer> {
         Settings settings = Flags.settings(backend, device, cacheDir);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
         Map<String, Agg> aggs = parseAggregates();
+        if (saveModel != null) PredictCommand.checkWritable(saveModel, "--save-model");
         try (DataPanel panel = DataPanel.read(input)) {
             if (panel.isEmpty()) throw new ClusterbyException.InvalidData(input + " has no rows");
             String column = by != null ? by : onlyTensorColumn(panel);
@@ -120,7 +125,11 @@ final class ClusterCommand implements Callable<Integer> {
             progress.finish();
             Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
-            if (out != null) write(cb);
+            if (out != null) write(cb, out);
+            if (saveModel != null) {
+                ClusterModel.of(cb).save(saveModel);
+                stdout.println("model: " + saveModel);
+            }
             Report.autoK(stdout, cb.result());
             Report.summaryLines(stdout, cb.result());
             if (cb.result().instructionReport() != null) stdout.println("instruction: " + cb.result().instructionReport().summary());
@@ -185,13 +194,14 @@ final class ClusterCommand implements Callable<Integer> {
         return aggs;
     }
 
-    private static String onlyTensorColumn(DataPanel panel) {
+    static String onlyTensorColumn(DataPanel panel) {
         List<String> tensors = panel.columns().stream().filter(c -> c.type() == ColumnType.TENSOR).map(Column::name).toList();
         if (tensors.size() == 1) return tensors.get(0);
         throw new ClusterbyException.BadOption("--by", "is required for this input; its columns are " + panel.columnNames());
     }
 
-    private void write(ClusterBy<?> cb) {
+    /** The rows plus a cluster column (.csv, .jsonl), or the labels alone (.npy). */
+    static void write(ClusterBy<?> cb, Path out) {
         String name = out.getFileName().toString().toLowerCase();
         if (name.endsWith(".npy")) {
             try (DataPanel labels = DataPanel.of(cb.result().labels())) {

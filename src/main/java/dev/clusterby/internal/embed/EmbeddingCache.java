@@ -141,6 +141,156 @@ public final class EmbeddingCache {
         }
     }
 
+    // ---- rows: the per-row index, so a column that shares rows with an earlier one encodes only the rest ----
+
+    private static final byte[] ROWS_MAGIC = "CBROWS01".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of each row key (a truncated SHA-256 of the derivation and the row's content). */
+    public static final int ROW_KEY_BYTES = 16;
+    private static final String ROWS_SUFFIX = ".rows";
+    /** The most row indexes read per lookup, newest first, so a lookup stays bounded in a big cache folder. */
+    private static final int MAX_ROW_FILES = 64;
+
+    /**
+     * Writes the row keys of the entry for {@code key} (same row order), under a name that starts with a hash of the
+     * derivation, so {@link #loadRows} finds the entries of one encoder setting by name. File layout, little-endian:
+     * {@code CBROWS01}, int rows, rows×16 key bytes, CRC32C. Failures are logged and ignored.
+     */
+    public void storeRows(String key, String derivation, byte[] rowKeys) {
+        Path file = directory.resolve(rowsPrefix(derivation) + fileName(key).replace(SUFFIX, ROWS_SUFFIX));
+        int rows = rowKeys.length / ROW_KEY_BYTES;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(ROWS_MAGIC.length + Integer.BYTES + rowKeys.length + Integer.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(ROWS_MAGIC).putInt(rows).put(rowKeys);
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        Path temp = null;
+        try {
+            Files.createDirectories(directory);
+            temp = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+            Files.write(temp, out.array());
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot write embedding row index " + file + ": " + e + "; continuing without it");
+            if (temp != null) deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Fills the rows of {@code into} whose key (16 bytes each in {@code rowKeys}) is in an earlier entry of the same
+     * derivation, and returns which rows it filled. Bad files are skipped; cache trouble never fails the caller.
+     */
+    public java.util.BitSet loadRows(String derivation, byte[] rowKeys, FloatMatrix into) {
+        int n = rowKeys.length / ROW_KEY_BYTES;
+        java.util.BitSet found = new java.util.BitSet(n);
+        if (!Files.isDirectory(directory)) return found;
+        java.util.Map<java.nio.ByteBuffer, Integer> wanted = new java.util.HashMap<>();
+        for (int row = 0; row < n; row++) wanted.putIfAbsent(java.nio.ByteBuffer.wrap(rowKeys, row * ROW_KEY_BYTES, ROW_KEY_BYTES).slice(), row);
+        String prefix = rowsPrefix(derivation);
+        java.util.List<Path> files;
+        try (var listing = Files.list(directory)) {
+            files = listing.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(ROWS_SUFFIX))
+                    .sorted(java.util.Comparator.comparing(EmbeddingCache::modified).reversed()).limit(MAX_ROW_FILES).toList();
+        } catch (IOException e) {
+            return found;
+        }
+        for (Path index : files) {
+            if (found.cardinality() == n) break;
+            byte[] keys = readRowIndex(index);
+            if (keys == null) continue;
+            int rows = keys.length / ROW_KEY_BYTES;
+            int[] sourceOf = new int[n];
+            java.util.Arrays.fill(sourceOf, -1);
+            boolean any = false;
+            for (int r = 0; r < rows; r++) {
+                Integer row = wanted.get(java.nio.ByteBuffer.wrap(keys, r * ROW_KEY_BYTES, ROW_KEY_BYTES));
+                if (row != null && !found.get(row)) {
+                    sourceOf[row] = r;
+                    any = true;
+                }
+            }
+            if (!any) continue;
+            String entryName = index.getFileName().toString().substring(prefix.length());
+            Path entry = directory.resolve(entryName.substring(0, entryName.length() - ROWS_SUFFIX.length()) + SUFFIX);
+            if (copyRows(entry, rows, into, sourceOf)) {
+                for (int row = 0; row < n; row++) if (sourceOf[row] >= 0) found.set(row);
+            }
+        }
+        // Duplicate rows of the column take the vector of their first occurrence.
+        for (int row = 0; row < n; row++) {
+            int first = wanted.get(java.nio.ByteBuffer.wrap(rowKeys, row * ROW_KEY_BYTES, ROW_KEY_BYTES).slice());
+            if (first != row && found.get(first)) {
+                MemorySegment.copy(into.data(), (long) first * into.cols() * Float.BYTES, into.data(),
+                        (long) row * into.cols() * Float.BYTES, (long) into.cols() * Float.BYTES);
+                found.set(row);
+            }
+        }
+        return found;
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
+    /** The key bytes of a row index, or null (and the file deleted) when it fails a check. */
+    private static byte[] readRowIndex(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            if (bytes.length < ROWS_MAGIC.length + 2 * Integer.BYTES
+                    || !Arrays.equals(Arrays.copyOf(bytes, ROWS_MAGIC.length), ROWS_MAGIC)) throw new IOException("bad magic");
+            int rows = in.getInt(ROWS_MAGIC.length);
+            long expected = ROWS_MAGIC.length + Integer.BYTES + (long) rows * ROW_KEY_BYTES + Integer.BYTES;
+            if (rows < 0 || bytes.length != expected) throw new IOException("wrong length");
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, bytes.length - Integer.BYTES);
+            if ((int) crc.getValue() != in.getInt(bytes.length - Integer.BYTES)) throw new IOException("checksum mismatch");
+            return Arrays.copyOfRange(bytes, ROWS_MAGIC.length + Integer.BYTES, bytes.length - Integer.BYTES);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "embedding row index " + file + " is unreadable (" + e.getMessage() + "); deleted");
+            deleteQuietly(file);
+            return null;
+        }
+    }
+
+    /** Copies rows {@code sourceOf[row]} of the entry file (rows × into.cols()) into {@code into}; false when the entry fails a check. */
+    private static boolean copyRows(Path entry, int rows, FloatMatrix into, int[] sourceOf) {
+        try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = channel.size();
+            if (size < MAGIC.length + 3L * Integer.BYTES) return false;
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            byte[] magic = map.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+            int storedRows = map.get(INT, MAGIC.length), cols = map.get(INT, MAGIC.length + Integer.BYTES);
+            int keyLength = map.get(INT, MAGIC.length + 2L * Integer.BYTES);
+            if (!Arrays.equals(magic, MAGIC) || storedRows != rows || cols != into.cols() || keyLength < 0) return false;
+            long header = headerSize(keyLength);
+            if (size != header + (long) rows * cols * Float.BYTES + Integer.BYTES) return false;
+            CRC32C crc = new CRC32C();
+            crc.update(map.asSlice(0, size - Integer.BYTES).asByteBuffer());
+            if ((int) crc.getValue() != map.get(INT, size - Integer.BYTES)) return false;
+            long rowBytes = (long) cols * Float.BYTES;
+            for (int row = 0; row < sourceOf.length; row++) {
+                if (sourceOf[row] < 0) continue;
+                MemorySegment.copy(map, FLOAT_LE, header + sourceOf[row] * rowBytes, into.data(), FloatMatrix.FLOAT, row * rowBytes, cols);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String rowsPrefix(String derivation) {
+        return dev.clusterby.internal.Hashes.sha256Hex(derivation.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + "-";
+    }
+
     private static long headerSize(int keyLength) {
         return MAGIC.length + 3L * Integer.BYTES + keyLength;
     }

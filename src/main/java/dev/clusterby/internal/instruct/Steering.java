@@ -39,8 +39,25 @@ public final class Steering {
      * @param matrix  n×w rows, in the caller's arena
      * @param phrases the prompts spanning a subspace (empty for mask)
      * @param dims    the dimensions a mask kept, most important first (empty otherwise)
+     * @param basis   the subspace's orthonormal rows (r×d), or null for a mask
      */
-    public record View(FloatMatrix matrix, List<String> phrases, int[] dims) {}
+    public record View(FloatMatrix matrix, List<String> phrases, int[] dims, double[][] basis) {}
+
+    /** The items restricted to the dimensions, in that order: the mask's view, applied again to new rows. */
+    public static FloatMatrix select(FloatMatrix items, int[] dims, Arena arena) {
+        FloatMatrix out = Segments.matrix(arena, items.rows(), dims.length);
+        for (int i = 0; i < items.rows(); i++) {
+            for (int c = 0; c < dims.length; c++) out.set(i, c, items.get(i, dims[c]));
+        }
+        return out;
+    }
+
+    /** The items' coordinates on the orthonormal basis rows: the subspace's view, applied again to new rows. */
+    public static FloatMatrix project(FloatMatrix items, double[][] basis, Arena arena) {
+        FloatMatrix out = Segments.matrix(arena, items.rows(), basis.length);
+        Subspace.project(items, basis, out);
+        return out;
+    }
 
     /** One text's embedding, from memory when it was embedded before. */
     public static float[] embed(Encoder encoder, String text) {
@@ -66,11 +83,7 @@ public final class Steering {
         }
         double[] gradient = meanAbsGradient(items, instruction, similarity, backend);
         int[] dims = TopK.largest(gradient, topK);
-        FloatMatrix out = Segments.matrix(arena, items.rows(), dims.length);
-        for (int i = 0; i < items.rows(); i++) {
-            for (int c = 0; c < dims.length; c++) out.set(i, c, items.get(i, dims[c]));
-        }
-        return new View(out, List.of(), dims);
+        return new View(select(items, dims, arena), List.of(), dims, null);
     }
 
     /** The mask statistic on the backend's kernel, as a heap array. */
@@ -94,9 +107,7 @@ public final class Steering {
         if (basis.length == 0) {
             throw new ClusterbyException.InvalidData("the prompts " + promptTexts + " embed to the same vector; give values that differ");
         }
-        FloatMatrix out = Segments.matrix(arena, items.rows(), basis.length);
-        Subspace.project(items, basis, out);
-        return new View(out, List.copyOf(promptTexts), new int[0]);
+        return new View(project(items, basis, arena), List.copyOf(promptTexts), new int[0], basis);
     }
 
     /**

@@ -124,7 +124,7 @@ public final class Npy {
     }
 
     /** A tensor column as {@code <f4}; missing rows are written as NaN. */
-    static void writeTensor(Path path, TensorColumn column) {
+    public static void writeTensor(Path path, TensorColumn column) {
         BitSet missing = new BitSet();
         for (int r = 0; r < column.size(); r++) if (column.isMissing(r)) missing.set(r);
         AtomicFiles.write(path, out -> {
