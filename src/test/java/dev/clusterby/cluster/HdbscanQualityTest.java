@@ -56,6 +56,7 @@ class HdbscanQualityTest {
             double nmi = Metrics.normalizedMutualInfo(truth, labels);
             double kmeansNmi = Metrics.normalizedMutualInfo(truth, kmeans.labels().toIntArray(-1));
             String what = model + " nmi=" + nmi + " k-means(k=" + classes + ") nmi=" + kmeansNmi;
+            System.out.println(panel.size() + " rows, " + classes + " classes: " + what);
             assertTrue(model.noiseShare() < 0.20, what);
             assertTrue(model.k() >= 0.5 * classes && model.k() <= 2 * classes, what);
             assertTrue(nmi >= kmeansNmi - 0.1, what);

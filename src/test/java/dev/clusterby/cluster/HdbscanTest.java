@@ -196,9 +196,10 @@ class HdbscanTest {
 
     @Test
     void sizeRules() {
-        assertEquals(10, Hdbscan.defaultMinClusterSize(479));
-        assertEquals(100, Hdbscan.defaultMinClusterSize(10_000));
-        assertEquals(500, Hdbscan.defaultMinClusterSize(1_000_000));
+        assertEquals(48, Hdbscan.defaultMinClusterSize(479));
+        assertEquals(10, Hdbscan.defaultMinClusterSize(70));
+        assertEquals(250, Hdbscan.defaultMinClusterSize(10_000));
+        assertEquals(250, Hdbscan.defaultMinClusterSize(1_000_000));
         assertEquals(5, Hdbscan.defaultMinClusterSize(10));
         assertTrue(Arrays.stream(new int[]{2, 10, 100}).allMatch(s -> Hdbscan.defaultMinSamples(s) >= 2));
     }
