@@ -390,7 +390,39 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
     public record Model(int[] labels, int[] rawLabels, double[] probabilities, double[] outlierScores, int k,
                         CondensedTree condensedTree, int[] selectedClusters, double[] stabilities, int minClusterSize,
                         int minSamples, int inputDimension, int clusterDimension, boolean exactTree, Options options,
-                        Prediction prediction) implements Fitted {
+                        Prediction prediction) implements SavableModel {
+
+        /** The state kind of a saved HDBSCAN model. */
+        public static final String STATE_KIND = Prediction.STATE_KIND;
+
+        /**
+         * What approximate predict needs: a seeded sample of at most 10,000 training rows in the clustered space (and
+         * in the input space when reduced, to place new points), their core distances and condensed-tree places, and
+         * the tree's clusters. Never the labels.
+         */
+        @Override
+        public ModelState state() {
+            if (prediction == null) throw new ClusterbyException.InvalidData("an HDBSCAN fit of one row cannot label new points");
+            return prediction.state(k, options.seed()).with("min-cluster-size", minClusterSize).with("min-samples", minSamples)
+                    .with("selection", options.selection().id()).with("epsilon", options.epsilon());
+        }
+
+        /** The model of a saved state: it predicts; its per-row arrays are empty (a saved model holds no training rows). */
+        public static Model read(ModelState state) {
+            Prediction prediction = Prediction.read(state);
+            int k = state.integer("k", 0, 1 << 30);
+            Options options = defaults().withMinClusterSize(state.integer("min-cluster-size", 2, Integer.MAX_VALUE))
+                    .withMinSamples(state.integer("min-samples", 1, Integer.MAX_VALUE));
+            try {
+                options = options.withSelection(Selection.parse(state.string("selection"))).withEpsilon(state.number("epsilon"));
+            } catch (ClusterbyException.BadOption e) {
+                throw new ClusterbyException.BadFile("hdbscan state: " + e.getMessage());
+            }
+            return new Model(new int[0], new int[0], new double[0], new double[0], k,
+                    new CondensedTree(new int[0], new int[0], new double[0], new int[0], 0), new int[0], new double[0],
+                    options.minClusterSize(), options.minSamples(), prediction.inputDimension(),
+                    state.integer("cluster-dimension", 1, 1 << 20), true, options, prediction);
+        }
 
         /** No iterations: 0. */
         @Override
@@ -418,6 +450,7 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
          */
         @Override
         public int[] predict(FloatMatrix points, ComputeBackend backend) {
+            if (prediction == null) throw new ClusterbyException.InvalidData("an HDBSCAN fit of one row cannot label new points");
             return prediction.predict(points, backend).labels();
         }
 
@@ -428,6 +461,7 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
 
         /** Membership probability of each new point in its predicted cluster (0 for noise). */
         public double[] predictProbabilities(FloatMatrix points, ComputeBackend backend) {
+            if (prediction == null) throw new ClusterbyException.InvalidData("an HDBSCAN fit of one row cannot label new points");
             return prediction.predict(points, backend).probabilities();
         }
 
@@ -512,13 +546,17 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
             double[] probabilities = hierarchy.probabilities(raw, clusterOfLabel);
             double[] scores = hierarchy.outlierScores();
             int[] labels = NoiseHandling.apply(options.noise(), raw, probabilities, scores, points, k);
-            Prediction prediction = new Prediction(reduction.predictor(), points, core, ms, hierarchy, selected, labelOf);
+            Prediction prediction = Prediction.of(reduction.predictor(), points, core, ms, hierarchy, selected, labelOf);
             CondensedTree tree = new CondensedTree(hierarchy.parent, hierarchy.child, hierarchy.lambda, hierarchy.childSize, n);
             return new Model(labels, raw, probabilities, scores, k, tree, selectedIds, stabilities, mcs, ms, d,
                     space.cols(), edges.exact(), options, prediction);
         } finally {
             reduction.close();
         }
+    }
+
+    private static Options defaults() {
+        return Options.defaults();
     }
 
     private static Model single(FloatMatrix data, Options options, int mcs, int ms, Reduction reduction) {

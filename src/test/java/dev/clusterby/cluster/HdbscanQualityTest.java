@@ -44,6 +44,35 @@ class HdbscanQualityTest {
         check(Idx.readImagesWithLabels(images, labels), "image", "label", "auto");
     }
 
+    /** A saved hdbscan model labels the panel again through approximate predict, noise included. */
+    @Test
+    void savedModelPredictsTheTrainingRowsAgain(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (DataPanel panel = DataPanel.read(EMOJI)) {
+            ClusterBy<?> cb = panel.clusterBy("text", ClusterSpec.defaults().withEncoder("minilm").withMethod("hdbscan"));
+            Path file = dir.resolve("emoji.model");
+            dev.clusterby.ClusterModel.of(cb).save(file);
+            dev.clusterby.ClusterModel loaded = dev.clusterby.ClusterModel.load(file);
+            assertEquals("hdbscan", loaded.method());
+            int[] fitted = cb.labels().toIntArray(-1), again = loaded.predict(panel).toIntArray(-2);
+            int same = 0, clustered = 0, sameClustered = 0;
+            for (int i = 0; i < fitted.length; i++) {
+                if (fitted[i] == again[i]) same++;
+                if (fitted[i] >= 0) {
+                    clustered++;
+                    if (fitted[i] == again[i]) sameClustered++;
+                }
+            }
+            double ari = Metrics.adjustedRandIndex(fitted, again);
+            String what = same + " of " + fitted.length + " rows as fitted; " + sameClustered + " of the " + clustered
+                    + " clustered rows; ARI " + ari;
+            System.out.println("saved hdbscan model: " + what);
+            // Measured 409 of 479 (85%), 327 of 384 clustered rows: new points are placed in the reduced space by their
+            // neighbours' layout positions (UMAP's transform start, without its optimisation), which moves some rows.
+            assertTrue(sameClustered >= 0.8 * clustered, what);
+            assertTrue(same >= 0.8 * fitted.length, what);
+        }
+    }
+
     private static void check(DataPanel panel, String by, String label, String encoder) {
         try (panel) {
             int[] truth = HdbscanTuning.truth(panel.column(label));

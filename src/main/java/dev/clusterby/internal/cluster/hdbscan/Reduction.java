@@ -126,7 +126,50 @@ public final class Reduction implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(digest.digest()) + ":" + x.length + ":" + dims + ":" + seed;
     }
 
-    /** Maps new rows of the input's width into the clustered space (training rows and layout kept on the heap). */
+    /**
+     * New rows placed as UMAP's transform starts: the mean of the layout positions of their {@value #TRANSFORM_NEIGHBOURS}
+     * nearest training rows, weighted exp(−(d − ρ)/σ) with ρ the nearest distance and σ UMAP's local scale ({@link #smoothScale}).
+     */
+    static float[] place(float[] x, int q, float[] input, int d, float[] layout, int dims) {
+        int n = input.length / d, m = Math.min(TRANSFORM_NEIGHBOURS, n);
+        float[] out = new float[q * dims];
+        IntStream.range(0, q).parallel().forEach(p -> {
+            int[] idx = new int[m];
+            double[] dist = new double[m];
+            int filled = Prediction.nearest(x, p, input, d, n, idx, dist);
+            double rho = Math.sqrt(dist[0]);
+            double sigma = smoothScale(dist, filled, rho);
+            double total = 0;
+            double[] acc = new double[dims];
+            for (int s = 0; s < filled; s++) {
+                double w = Math.exp(-(Math.sqrt(dist[s]) - rho) / sigma);
+                total += w;
+                for (int c = 0; c < dims; c++) acc[c] += w * layout[idx[s] * dims + c];
+            }
+            for (int c = 0; c < dims; c++) out[p * dims + c] = (float) (acc[c] / total);
+        });
+        return out;
+    }
+
+    /** UMAP's local scale: σ with Σ exp(−(d − ρ)/σ) = log₂ k over the k neighbours, by bisection. */
+    static double smoothScale(double[] squared, int k, double rho) {
+        double target = Math.log(k) / Math.log(2), lo = 0, hi = Double.POSITIVE_INFINITY, sigma = 1;
+        for (int it = 0; it < 64; it++) {
+            double sum = 0;
+            for (int s = 0; s < k; s++) sum += Math.exp(-Math.max(0, Math.sqrt(squared[s]) - rho) / sigma);
+            if (Math.abs(sum - target) < 1e-5) break;
+            if (sum > target) {
+                hi = sigma;
+                sigma = (lo + hi) / 2;
+            } else {
+                lo = sigma;
+                sigma = hi == Double.POSITIVE_INFINITY ? sigma * 2 : (lo + hi) / 2;
+            }
+        }
+        return Math.max(sigma, 1e-12);
+    }
+
+    /** What a fit keeps to map new rows: the training rows (heap) and their layout. */
     public static final class Predictor {
         private final float[] input;
         private final int d;
@@ -147,54 +190,19 @@ public final class Reduction implements AutoCloseable {
             return d;
         }
 
-        /** The rows in the clustered space, row-major. */
-        public float[] map(FloatMatrix points, ComputeBackend backend) {
-            int q = points.rows();
-            float[] x = points.toArray();
-            for (int i = 0; i < x.length; i++) {
-                if (!Float.isFinite(x[i])) {
-                    throw new ClusterbyException.InvalidData("row " + (i / d) + " has a non-finite value at column " + (i % d));
-                }
-            }
-            if (cosine) normalise(x, q, d);
-            if (layout == null) return x;
-            int n = input.length / d, m = Math.min(TRANSFORM_NEIGHBOURS, n);
-            float[] out = new float[q * dims];
-            IntStream.range(0, q).parallel().forEach(p -> {
-                int[] idx = new int[m];
-                double[] dist = new double[m];
-                int filled = 0;
-                for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    for (int c = 0; c < d; c++) {
-                        double t = x[p * d + c] - input[j * d + c];
-                        s += t * t;
-                    }
-                    if (filled < m || s < dist[filled - 1]) {
-                        int slot = filled < m ? filled++ : m - 1;
-                        while (slot > 0 && dist[slot - 1] > s) {
-                            dist[slot] = dist[slot - 1];
-                            idx[slot] = idx[slot - 1];
-                            slot--;
-                        }
-                        dist[slot] = s;
-                        idx[slot] = j;
-                    }
-                }
-                // UMAP-like membership weights: exp(−(d − ρ)/σ) with ρ the nearest distance and σ the mean excess.
-                double rho = Math.sqrt(dist[0]), sigma = 0;
-                for (int s = 0; s < filled; s++) sigma += Math.sqrt(dist[s]) - rho;
-                sigma = Math.max(sigma / filled, 1e-12);
-                double total = 0;
-                double[] acc = new double[dims];
-                for (int s = 0; s < filled; s++) {
-                    double w = Math.exp(-(Math.sqrt(dist[s]) - rho) / sigma);
-                    total += w;
-                    for (int c = 0; c < dims; c++) acc[c] += w * layout[idx[s] * dims + c];
-                }
-                for (int c = 0; c < dims; c++) out[p * dims + c] = (float) (acc[c] / total);
-            });
-            return out;
+        /** Whether the rows were reduced. */
+        boolean reduced() {
+            return layout != null;
+        }
+
+        /** Whether rows are scaled to unit length first. */
+        boolean cosine() {
+            return cosine;
+        }
+
+        /** The training rows as clustered from (unit length for cosine); not a copy. */
+        float[] inputRows() {
+            return input;
         }
     }
 }
