@@ -259,6 +259,7 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
         }
 
         private static int autoInt(Params params, String key) {
+            params.raw(key); // read even when absent, so an error lists it among the known keys
             if (!params.has(key) || "auto".equalsIgnoreCase(params.getString(key, "auto").trim())) return AUTO;
             int value = params.getInt(key, AUTO);
             if (value == AUTO) throw new ClusterbyException.BadOption(key, "must be at least 1 or auto, got 0");
