@@ -141,7 +141,7 @@ final class Reports {
                         String thumbnail = thumbnail(images, row, EXEMPLAR_THUMBNAIL);
                         if (thumbnail != null) out.name("thumbnail").value(thumbnail);
                     } else if (!column.isMissing(row) && !(column instanceof TensorColumn)) {
-                        out.name("text").value(shorten(column.format(row), EXEMPLAR_CHARS));
+                        out.name("text").value(shorten(column instanceof StringColumn strings ? strings.get(row) : column.format(row), EXEMPLAR_CHARS));
                     }
                     out.endObject();
                 }

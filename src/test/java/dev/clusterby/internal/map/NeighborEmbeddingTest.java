@@ -85,6 +85,16 @@ class NeighborEmbeddingTest {
         assertEquals(0.895, ab[1], 0.01);
     }
 
+    @Test
+    void fastPowIsCloseToMathPow() {
+        for (float b : new float[] {0.79f, 0.895f, 1.2f, -0.105f}) {
+            for (float x = 1e-6f; x < 1e4f; x *= 1.37f) {
+                double exact = Math.pow(x, b);
+                assertEquals(exact, NeighborEmbedding.pow(x, b), 3e-4 * exact, "pow(" + x + ", " + b + ")");
+            }
+        }
+    }
+
     static float[][] rows(NeighborEmbedding.Result result) {
         float[][] out = new float[result.rows()][result.dimensions()];
         for (int i = 0; i < result.rows(); i++) {
