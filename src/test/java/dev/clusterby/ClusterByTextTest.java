@@ -93,15 +93,21 @@ class ClusterByTextTest {
     void aChangedColumnIsNeverServedAStaleEmbedding() {
         Path cache = folder.resolve("cache-stale");
         try (DataPanel panel = DataPanel.read(reuters)) {
-            panel.clusterBy("text", minilm(cache, 2));
+            ClusterBy<?> original = panel.clusterBy("text", minilm(cache, 2));
+            TensorColumn originalVectors = (TensorColumn) panel.hiddenColumn(original.embeddingColumn());
             StringColumn text = panel.stringColumn("text");
             String[] edited = text.values().toArray(String[]::new);
             edited[3] = "An entirely different sentence about the weather.";
             DataPanel changed = panel.withColumn(StringColumn.of("text", edited));
             long before = EncoderStats.rowsEncoded();
             ClusterBy<?> cb = changed.clusterBy("text", minilm(cache, 2));
-            assertEquals(70, cb.result().embeddedComputed());
-            assertEquals(before + 70, EncoderStats.rowsEncoded());
+            // The changed column is a miss; the per-row index serves the 69 unchanged rows, and the edited row is encoded.
+            assertEquals(1, cb.result().embeddedComputed());
+            assertEquals(69, cb.result().embeddedCached());
+            assertEquals(before + 1, EncoderStats.rowsEncoded());
+            TensorColumn changedVectors = (TensorColumn) changed.hiddenColumn(cb.embeddingColumn());
+            assertFalse(java.util.Arrays.equals(originalVectors.get(3), changedVectors.get(3)), "row 3 must not be stale");
+            assertArrayEquals(originalVectors.get(4), changedVectors.get(4));
             // The original panel still serves its own, still-valid cache.
             assertEquals(0, panel.clusterBy("text", minilm(cache, 2)).result().embeddedComputed());
             changed.close();

@@ -306,7 +306,12 @@ class ClusterModelTest {
             assertEquals(5, Arrays.stream(labels).max().orElseThrow());
             Path file = folder.resolve("refit.zip");
             ClusterModel.of(more).save(file);
-            assertArrayEquals(labels, ClusterModel.load(file).predict(panel).toIntArray(-1));
+            ClusterModel loaded = ClusterModel.load(file);
+            assertArrayEquals(labels, loaded.predict(panel).toIntArray(-1));
+            // The options come back from the file: a refit of the loaded model runs the same method and k.
+            ClusterBy<?> again = loaded.refit(panel);
+            assertEquals(6, again.groupCount());
+            assertEquals(Map.of("k", 6, "seed", 1).keySet(), loaded.params().keySet());
         }
     }
 
