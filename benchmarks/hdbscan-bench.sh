@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-run() { "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx4g -Xss8m -Djava.util.logging.config.file=src/test/resources/logging.properties \
+run() { nice -n 19 "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx4g -Xss8m -Djava.util.logging.config.file=src/test/resources/logging.properties \
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" dev.clusterby.cluster.HdbscanBench "$@"; }
 date -u; uptime
 run tribuo 20000 10 600; uptime
