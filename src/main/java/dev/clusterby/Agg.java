@@ -1,6 +1,6 @@
 package dev.clusterby;
 
-/** Per-group aggregate functions, used by {@link SliceBy#aggregate} and {@link GroupedColumn}. */
+/** Per-group aggregate functions, used by {@link Grouping#aggregate} and {@link GroupedColumn}. */
 public enum Agg {
     /** The arithmetic mean (numeric columns). */
     MEAN,

@@ -5,12 +5,12 @@ import dev.clusterby.cluster.Clusterer;
 import java.util.stream.IntStream;
 
 /**
- * Rows grouped by cluster: the result of {@link DataPanel#clusterBy}. It is a {@link SliceBy}, so per-cluster
+ * Rows grouped by cluster: the result of {@link DataPanel#clusterBy}. It is a {@link Grouping}, so per-cluster
  * aggregates work as in a group-by; it also keeps the fitted model and how the embedding was obtained.
  *
  * @param <M> the fitted model type ({@code KMeans.Model} for {@code clusterBy("text")})
  */
-public final class ClusterBy<M extends Clusterer.Fitted> extends SliceBy {
+public final class ClusterBy<M extends Clusterer.Fitted> extends Grouping {
     private final ClusterResult<M> result;
     private final String column;
     private final ClusterSpec<?> spec;

@@ -103,8 +103,9 @@ public final class ClusterModel {
         this.dimension = dimension;
         this.view = view;
         this.ids = ids;
-        this.names = names == null ? null : List.copyOf(names);
-        this.descriptions = descriptions == null ? null : List.copyOf(descriptions);
+        // Lists that may hold null entries (a cluster without a name).
+        this.names = names == null ? null : Collections.unmodifiableList(new ArrayList<>(names));
+        this.descriptions = descriptions == null ? null : Collections.unmodifiableList(new ArrayList<>(descriptions));
     }
 
     /** The model of a clustering; {@link #save} says so when the method's model cannot be saved. */
@@ -175,7 +176,7 @@ public final class ClusterModel {
         return view == null ? null : view.text();
     }
 
-    /** The cluster names (one per id), or null until describe or {@link #withNames} gives them. */
+    /** The cluster names (one per id; an entry may be null), or null until {@link #withNames} gives them ({@code cluster --save-model} takes describe's). */
     public List<String> names() {
         return names;
     }
@@ -549,6 +550,10 @@ public final class ClusterModel {
             if (!value.isJsonArray()) throw new ClusterbyException("'" + where + "." + key + "' is not a list");
             List<String> out = new ArrayList<>();
             for (JsonElement e : value.getAsJsonArray()) {
+                if (e.isJsonNull()) {
+                    out.add(null);
+                    continue;
+                }
                 if (!e.isJsonPrimitive()) throw new ClusterbyException("'" + where + "." + key + "' holds a non-string");
                 out.add(e.getAsString());
             }

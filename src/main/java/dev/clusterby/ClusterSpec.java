@@ -118,6 +118,14 @@ public record ClusterSpec<M extends Clusterer.Fitted>(String method, ClusterOpti
         return withSettings(settings.withCacheDir(dir));
     }
 
+    /**
+     * The text encoder reads at most this many word pieces of each text (special tokens included) and drops the
+     * rest; 0 for the encoder's own limit (512 for bge-small). A different limit is a different embedding key.
+     */
+    public ClusterSpec<M> withMaxTokens(int tokens) {
+        return withSettings(settings.withEncoderMaxTokens(tokens));
+    }
+
     /** The same spec with another embedding progress listener. */
     public ClusterSpec<M> withProgress(Encoder.ProgressListener listener) {
         return new ClusterSpec<>(method, options, clusterer, encoder, params, settings, listener, instruction);

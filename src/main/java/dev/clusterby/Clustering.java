@@ -91,8 +91,7 @@ public final class Clustering {
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to label");
         Settings settings = given.resolve();
         ComputeBackend backend = ComputeBackends.select(settings);
-        String encoder = model.modality() == ClusterModel.Modality.TEXT || model.modality() == ClusterModel.Modality.IMAGE
-                ? model.encoder() : "auto";
+        String encoder = encoderName(model);
         try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, encoder, null, settings, progress);
              Arena views = Arena.ofShared()) {
             if (!embedding.encoderVersion().equals(model.encoderVersion()) && !model.encoder().equals("none")) {
@@ -116,6 +115,12 @@ public final class Clustering {
         }
     }
 
+    /** The encoder to embed a kept model's column with: its own, or {@code auto} (none) for tensors and numbers. */
+    private static String encoderName(ClusterModel model) {
+        return model.modality() == ClusterModel.Modality.TEXT || model.modality() == ClusterModel.Modality.IMAGE
+                ? model.encoder() : "auto";
+    }
+
     /** Labels a panel's column with a kept model, without refitting; the result reports the embedding counts. */
     static ClusterBy<Clusterer.Fitted> assign(DataPanel panel, String columnName, ClusterModel model, Settings settings,
                                               Encoder.ProgressListener progress) {
@@ -131,7 +136,8 @@ public final class Clustering {
                 model.method(), e.encoder(), e.columnName(), e.computed(), e.cached(), used.backend(), used.seconds(),
                 null, e.errors());
         SAVED.put(result.labels(), model);
-        return new ClusterBy<>(panel, columnName, ClusterSpec.defaults().withEncoder(model.encoder().equals("none") ? "auto" : model.encoder()).withSettings(settings), result, model.k(), model);
+        ClusterSpec<?> spec = ClusterSpec.defaults().withEncoder(encoderName(model)).withSettings(settings).withProgress(progress);
+        return new ClusterBy<>(panel, columnName, spec, result, model.k(), model);
     }
 
     /**

@@ -70,7 +70,10 @@ public final class DataPanel implements AutoCloseable {
         return new DataPanel(columns, Map.of(), 0);
     }
 
-    /** Reads a file, choosing the reader from its extension or content: CSV, JSON Lines, .npy, IDX, or an image folder. */
+    /**
+     * Reads a file, choosing the reader from its extension or content: CSV, JSON Lines, .npy, IDX, an image folder,
+     * or Parquet (a .parquet file or a Spark output folder; needs the module {@code dev.clusterby:clusterby-parquet}).
+     */
     public static DataPanel read(Path path) {
         return PanelReaders.read(path);
     }
@@ -83,7 +86,10 @@ public final class DataPanel implements AutoCloseable {
         return dev.clusterby.internal.io.Idx.readImagesWithLabels(images, labels);
     }
 
-    /** Writes the visible columns; the format follows the extension (.csv, .jsonl, .npy). */
+    /**
+     * Writes the visible columns; the format follows the extension (.csv, .jsonl, .npy, or .parquet with the module
+     * {@code dev.clusterby:clusterby-parquet}).
+     */
     public void write(Path path) {
         checkOpen();
         PanelWriters.write(this, path);
@@ -402,6 +408,36 @@ public final class DataPanel implements AutoCloseable {
             throw new IllegalStateException("the embedding of a panel's own column is held by the panel");
         }
         return resolved;
+    }
+
+    /**
+     * Soft slices of the rows by a column's embedding (the same cache as clusterBy): a diagonal Gaussian mixture over
+     * its top principal components, 5 slices; each row has a score for every slice.
+     */
+    public SliceBy sliceBy(String column) {
+        return sliceBy(column, SliceOptions.defaults());
+    }
+
+    /** {@link #sliceBy(String)} with other options: {@code sliceBy("text", SliceOptions.defaults().withSlices(8))}. */
+    public SliceBy sliceBy(String column, SliceOptions options) {
+        checkOpen();
+        return Slicing.sliceBy(this, column, options);
+    }
+
+    /**
+     * Where a model errs: Domino's error-aware mixture over the embedding of {@code by} (the same cache as clusterBy),
+     * the {@code target} labels and the {@code prediction} (labels, or a float64 probability of the positive class
+     * when the target is 0/1 or false/true). Slices are ranked by error rate, slice 0 the highest; name them with
+     * {@link SliceBy#describe()}.
+     */
+    public SliceBy explainBy(String by, String target, String prediction) {
+        return explainBy(by, target, prediction, SliceOptions.defaults());
+    }
+
+    /** {@link #explainBy(String, String, String)} with other options. */
+    public SliceBy explainBy(String by, String target, String prediction, SliceOptions options) {
+        checkOpen();
+        return Slicing.explainBy(this, by, target, prediction, options);
     }
 
     // ---- hidden columns: the embedding cache ----

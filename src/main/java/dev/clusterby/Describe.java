@@ -37,6 +37,12 @@ final class Describe {
     /** The describe table of a labelling of {@code panel}'s rows by {@code column} (the column the labels came from). */
     static DataPanel describe(DataPanel panel, String columnName, int[] labels, int k, String encoderName, Crop crop,
                               Settings given, DescribeOptions options) {
+        return describe(panel, columnName, labels, k, encoderName, crop, given, options, NOISE);
+    }
+
+    /** As above, with the name of the rows labelled -1. */
+    static DataPanel describe(DataPanel panel, String columnName, int[] labels, int k, String encoderName, Crop crop,
+                              Settings given, DescribeOptions options, String noiseName) {
         Column column = panel.column(columnName);
         Settings settings = given.resolve();
         List<String> texts = texts(panel, column, options);
@@ -44,7 +50,7 @@ final class Describe {
         try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, encoderName, crop, settings, Encoder.ProgressListener.NONE)) {
             FloatMatrix x = embedding.tensor().matrix();
             NamingEncoder naming = namingEncoder(column, encoderName, embedding.encoder(), settings, options);
-            return table(panel.size(), column, texts, labels, k, x, naming, settings.cacheDir(), options);
+            return table(panel.size(), column, texts, labels, k, x, naming, settings.cacheDir(), options, noiseName);
         }
     }
 
@@ -103,7 +109,7 @@ final class Describe {
     }
 
     private static DataPanel table(int n, Column column, List<String> texts, int[] labels, int k, FloatMatrix x,
-                                   NamingEncoder naming, Path cacheDir, DescribeOptions options) {
+                                   NamingEncoder naming, Path cacheDir, DescribeOptions options, String noiseName) {
         boolean noise = Arrays.stream(labels).anyMatch(l -> l < 0);
         int groups = k + (noise ? 1 : 0);
         // Class index: clusters 0..k-1, then the noise rows as class k.
@@ -135,7 +141,7 @@ final class Describe {
                 Set<String> each = new LinkedHashSet<>(keywords.get(c));
                 each.addAll(phrases.get(c));
                 each.addAll(imagePhrases.get(c));
-                each.remove(NOISE);
+                each.remove(noiseName);
                 candidates.add(List.copyOf(each));
             }
             String[] chosen = naming.encoder() == null
@@ -144,7 +150,7 @@ final class Describe {
             System.arraycopy(chosen, 0, suggested, 0, k);
         }
         for (int c = 0; c < k; c++) if (suggested[c] == null) suggested[c] = sizes[c] == 0 ? "empty " + c : "cluster " + c;
-        if (noise) suggested[k] = NOISE;
+        if (noise) suggested[k] = noiseName;
 
         List<ClusterNamer.Cluster> described = new ArrayList<>();
         for (int c = 0; c < groups; c++) {

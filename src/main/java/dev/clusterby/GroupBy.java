@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Rows grouped by the distinct values of one column, in order of first appearance. Missing values form no group. */
-public final class GroupBy extends SliceBy {
+public final class GroupBy extends Grouping {
     private final Column keys;
 
     private GroupBy(DataPanel panel, int[] groupOf, int groups, Column keys) {

@@ -3,7 +3,7 @@ package dev.clusterby;
 import dev.clusterby.internal.panel.GroupAggregator;
 import dev.clusterby.internal.panel.GroupIndex;
 
-/** One column of a {@link SliceBy}; each aggregate returns a column with one value per group. */
+/** One column of a {@link Grouping}; each aggregate returns a column with one value per group. */
 public final class GroupedColumn {
     private final Column column;
     private final GroupIndex index;

@@ -23,7 +23,9 @@ import java.util.Set;
  *   <tr><td>cacheDir</td><td>{@code clusterby.cacheDir}</td><td>{@code CLUSTERBY_CACHE_DIR}</td>
  *       <td>{@code $XDG_CACHE_HOME/clusterby}, else {@code ~/.cache/clusterby}</td></tr>
  *   <tr><td>threads</td><td>{@code clusterby.threads}</td><td>{@code CLUSTERBY_THREADS}</td><td>every available processor</td></tr>
- *   <tr><td>encoderBatchRows</td><td>{@code clusterby.encoder.batchRows}</td><td>{@code CLUSTERBY_ENCODER_BATCH_ROWS}</td><td>1</td></tr>
+ *   <tr><td>encoderBatchRows</td><td>{@code clusterby.encoder.batchRows}</td><td>{@code CLUSTERBY_ENCODER_BATCH_ROWS}</td><td>64</td></tr>
+ *   <tr><td>encoderMaxTokens</td><td>{@code clusterby.encoder.maxTokens}</td><td>{@code CLUSTERBY_ENCODER_MAX_TOKENS}</td>
+ *       <td>the encoder's own (512 for bge-small and e5-small, 256 for minilm)</td></tr>
  * </table>
  *
  * @param backend          the compute backend's name, case-insensitive ({@code native}, {@code java}, {@code opencl},
@@ -32,9 +34,15 @@ import java.util.Set;
  *                         GPU, else the CPU), {@code cpu}, or {@code cuda} (an error where CUDA cannot run)
  * @param cacheDir         the folder of the embedding cache and of extracted native libraries
  * @param threads          how many CPU threads the compute backends and the encoders use, at least 1
- * @param encoderBatchRows at most this many texts per ONNX run; 1 keeps every vector independent of its batch mates
+ * @param encoderBatchRows at most this many texts per ONNX run (and at most 8,192 tokens); a text's vector does not
+ *                         depend on it, nor on its batch mates
+ * @param encoderMaxTokens a text encoder reads at most this many word pieces of a text (special tokens included)
+ *                         and drops the rest; 0 for the encoder's own limit. Part of the embedding key
  */
-public record Settings(String backend, String device, Path cacheDir, int threads, int encoderBatchRows) {
+public record Settings(String backend, String device, Path cacheDir, int threads, int encoderBatchRows, int encoderMaxTokens) {
+
+    /** Texts per encoder run by default; the 8,192-token budget binds first for texts over 128 tokens (RESULTS-embed.md). */
+    private static final int DEFAULT_BATCH_ROWS = 64;
 
     /** The devices an encoder can be asked to run on. */
     public static final Set<String> DEVICES = Set.of("auto", "cpu", "cuda");
@@ -53,6 +61,14 @@ public record Settings(String backend, String device, Path cacheDir, int threads
         if (encoderBatchRows < 0) {
             throw new ClusterbyException.BadOption("encoder-batch-rows", "must be at least 1, not " + encoderBatchRows);
         }
+        if (encoderMaxTokens < 0) {
+            throw new ClusterbyException.BadOption("max-tokens", "must be at least 1, not " + encoderMaxTokens);
+        }
+    }
+
+    /** Settings with the encoder's own token limit. */
+    public Settings(String backend, String device, Path cacheDir, int threads, int encoderBatchRows) {
+        this(backend, device, cacheDir, threads, encoderBatchRows, 0);
     }
 
     /** Nothing given: every component comes from its system property, environment variable or default on {@link #resolve()}. */
@@ -78,7 +94,9 @@ public record Settings(String backend, String device, Path cacheDir, int threads
                 threads > 0 ? threads : number("threads", "clusterby.threads", "CLUSTERBY_THREADS",
                         Math.max(1, Runtime.getRuntime().availableProcessors())),
                 encoderBatchRows > 0 ? encoderBatchRows : number("encoder-batch-rows", "clusterby.encoder.batchRows",
-                        "CLUSTERBY_ENCODER_BATCH_ROWS", 1));
+                        "CLUSTERBY_ENCODER_BATCH_ROWS", DEFAULT_BATCH_ROWS),
+                encoderMaxTokens > 0 ? encoderMaxTokens : lookup("clusterby.encoder.maxTokens", "CLUSTERBY_ENCODER_MAX_TOKENS") == null ? 0
+                        : number("max-tokens", "clusterby.encoder.maxTokens", "CLUSTERBY_ENCODER_MAX_TOKENS", 0));
     }
 
     /** Whether every component is filled, as after {@link #resolve()}. */
@@ -88,27 +106,32 @@ public record Settings(String backend, String device, Path cacheDir, int threads
 
     /** A copy with this backend ({@code null} resolves it again from the property, environment or default). */
     public Settings withBackend(String newBackend) {
-        return new Settings(newBackend, device, cacheDir, threads, encoderBatchRows);
+        return new Settings(newBackend, device, cacheDir, threads, encoderBatchRows, encoderMaxTokens);
     }
 
     /** A copy with this device: {@code auto}, {@code cpu} or {@code cuda}. */
     public Settings withDevice(String newDevice) {
-        return new Settings(backend, newDevice, cacheDir, threads, encoderBatchRows);
+        return new Settings(backend, newDevice, cacheDir, threads, encoderBatchRows, encoderMaxTokens);
     }
 
     /** A copy with this cache folder. */
     public Settings withCacheDir(Path newCacheDir) {
-        return new Settings(backend, device, newCacheDir, threads, encoderBatchRows);
+        return new Settings(backend, device, newCacheDir, threads, encoderBatchRows, encoderMaxTokens);
     }
 
     /** A copy with this thread count (0 resolves it again). */
     public Settings withThreads(int newThreads) {
-        return new Settings(backend, device, cacheDir, newThreads, encoderBatchRows);
+        return new Settings(backend, device, cacheDir, newThreads, encoderBatchRows, encoderMaxTokens);
     }
 
     /** A copy with this encoder batch size in rows (0 resolves it again). */
     public Settings withEncoderBatchRows(int rows) {
-        return new Settings(backend, device, cacheDir, threads, rows);
+        return new Settings(backend, device, cacheDir, threads, rows, encoderMaxTokens);
+    }
+
+    /** A copy whose text encoder reads at most this many tokens of a text (0: the encoder's own limit). */
+    public Settings withEncoderMaxTokens(int tokens) {
+        return new Settings(backend, device, cacheDir, threads, encoderBatchRows, tokens);
     }
 
     /** Whether the backend, once resolved, leaves the choice to clusterby. */

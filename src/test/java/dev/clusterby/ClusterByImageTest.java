@@ -206,4 +206,28 @@ class ClusterByImageTest {
             }
         }
     }
+
+    @Test
+    void describeNamesImageClustersWithPhrasesOfTheJointEncoder() {
+        try (DataPanel panel = DataPanel.read(folder)) {
+            ClusterBy<?> cb = panel.clusterBy("image", clip(3));
+            DataPanel described = cb.describe(DescribeOptions.defaults().withVocabulary(List.of("red", "green", "blue", "thing")));
+            // The two images that cannot be decoded are rows of cluster -1, shown, not dropped.
+            assertEquals(-1, described.intColumn("cluster").getLong(0));
+            assertEquals(2, described.intColumn("size").getLong(0));
+            ImageColumn images = panel.imageColumn("image");
+            for (int i = 1; i < described.size(); i++) {
+                int cluster = (int) described.intColumn("cluster").getLong(i);
+                java.util.Map<String, Integer> folders = new java.util.HashMap<>();
+                for (int row : cb.rowsOf(cluster)) {
+                    folders.merge(((ImageColumn.FileSource) images.source(row)).path().getParent().getFileName().toString(), 1, Integer::sum);
+                }
+                String majority = java.util.Collections.max(folders.entrySet(), java.util.Map.Entry.comparingByValue()).getKey();
+                String phrases = described.stringColumn("phrases").get(i);
+                assertEquals(majority, phrases.split(";")[0], "Domino phrase of cluster " + cluster + ": " + phrases);
+                assertEquals(majority, described.stringColumn("name").get(i));
+                assertTrue(described.stringColumn("exemplar_values").get(i).contains(majority), described.stringColumn("exemplar_values").get(i));
+            }
+        }
+    }
 }

@@ -35,6 +35,20 @@ class ClusterByTextTest {
         return ClusterSpec.defaults().withEncoder("minilm").withParams(Map.of("k", k, "seed", 7)).withCacheDir(cache);
     }
 
+    /** The default encoder (per-row quantised, batched) keeps Reuters' two topics apart, at any max tokens tested. */
+    @Test
+    void reutersSeparatesWithTheDefaultEncoderAtFullAndCutLength() {
+        try (DataPanel panel = DataPanel.read(reuters)) {
+            int[] truth = panel.groupBy("topic").labels().toIntArray(-1);
+            for (int maxTokens : new int[] {0, 128}) {
+                ClusterSpec<?> spec = ClusterSpec.defaults().withEncoder("bge-small").withParams(Map.of("k", 2, "seed", 7))
+                        .withCacheDir(folder.resolve("cache-bge")).withMaxTokens(maxTokens);
+                double ari = Metrics.adjustedRandIndex(truth, panel.clusterBy("text", spec).result().labels().toIntArray(-1));
+                assertTrue(ari >= 0.9, "bge-small, max tokens " + maxTokens + ": ARI " + ari);
+            }
+        }
+    }
+
     @Test
     void reutersCrudeVersusAcquisitionsSeparate() {
         Path cache = folder.resolve("cache-quality");

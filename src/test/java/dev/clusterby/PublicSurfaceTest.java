@@ -53,6 +53,15 @@ class PublicSurfaceTest {
     }
 
     @Test
+    void hardGroupsAndSoftSlicesAreSeparateTypes() {
+        // Grouping is the sealed base of the hard groupings; SliceBy (Meerkat's name) is the soft slices, no grouping.
+        assertTrue(Grouping.class.isSealed());
+        assertEquals(Set.of(GroupBy.class, ClusterBy.class), Set.of(Grouping.class.getPermittedSubclasses()));
+        assertFalse(Grouping.class.isAssignableFrom(SliceBy.class));
+        assertTrue(java.lang.reflect.Modifier.isFinal(SliceBy.class.getModifiers()));
+    }
+
+    @Test
     void theRegistryIsNotPublicApi() {
         assertFalse(allowed("dev.clusterby.cluster.Clusterers"));
         assertFalse(allowed("dev.clusterby.cluster.AutoK"));

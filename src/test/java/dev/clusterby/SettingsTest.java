@@ -26,7 +26,7 @@ class SettingsTest {
         });
         withProperty("clusterby.encoder.batchRows", "8", () -> assertEquals(8, Settings.defaults().encoderBatchRows()));
         if (System.getenv("CLUSTERBY_DEVICE") == null) assertEquals("auto", Settings.defaults().device());
-        if (System.getenv("CLUSTERBY_ENCODER_BATCH_ROWS") == null) assertEquals(1, Settings.defaults().encoderBatchRows());
+        if (System.getenv("CLUSTERBY_ENCODER_BATCH_ROWS") == null) assertEquals(64, Settings.defaults().encoderBatchRows());
         if (System.getenv("CLUSTERBY_THREADS") == null) {
             assertEquals(Runtime.getRuntime().availableProcessors(), Settings.defaults().threads());
         }

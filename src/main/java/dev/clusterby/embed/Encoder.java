@@ -72,5 +72,11 @@ public interface Encoder extends AutoCloseable {
 
         /** Called with the rows done so far and the rows in the call. */
         void onProgress(int done, int total);
+
+        /**
+         * Called by text encoders, before the {@link #onProgress} of the same rows, with how many tokens those rows
+         * were cut into (special tokens included, padding not). Ignored unless overridden.
+         */
+        default void onTokens(long tokens) {}
     }
 }

@@ -13,6 +13,7 @@ import dev.clusterby.Column;
 import dev.clusterby.ColumnType;
 import dev.clusterby.Crop;
 import dev.clusterby.DataPanel;
+import dev.clusterby.DescribeOptions;
 import dev.clusterby.Instruction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend, case-insensitive: auto, native, java, opencl, scalar (default: $CLUSTERBY_BACKEND, else auto).")
     String backend;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl) or the labels (.npy).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the rows plus a cluster column (.csv, .jsonl, .parquet) or the labels (.npy).")
     Path out;
 
     @Option(names = "--agg", paramLabel = "COL:FUNC", description = "Aggregate a column per cluster: mean, sum, count, min, max, median, std, first.")
@@ -76,6 +77,9 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE", description = "Where ONNX encoders run: auto (CUDA when the GPU build and a GPU are there), cpu, cuda.")
     String device;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "A text encoder reads at most N word pieces of each text and drops the rest (default: the encoder's own, 512 for bge-small).")
+    Integer maxTokens;
 
     @Option(names = "--instruction", paramLabel = "TEXT", description = "What to group by, in words, e.g. \"group by colour\".")
     String instruction;
@@ -101,6 +105,12 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "FILE", description = "Save the fitted model (a zip) for predict.")
     Path saveModel;
 
+    @Option(names = "--describe", paramLabel = "FILE.csv", description = "Write one row per cluster: cluster,size,name,keywords (;-separated),exemplars (row indices),exemplar_values,cohesion,phrases.")
+    Path describe;
+
+    @Option(names = "--text-column", paramLabel = "COL", description = "The text column for keywords and names (default: the clustered column when it holds text).")
+    String textColumn;
+
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -108,8 +118,11 @@ final class ClusterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Object kValue = k == null ? null : parseK(k); // before any reading or embedding
-        Settings settings = Flags.settings(backend, device, cacheDir);
+        Settings settings = Flags.settings(backend, device, cacheDir, maxTokens);
         if (!Files.exists(input)) throw new ClusterbyException.BadFile("file not found: " + input);
+        if (describe != null && !describe.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            throw new ClusterbyException.BadOption("--describe", "writes a .csv file, got '" + describe + "'");
+        }
         Map<String, Agg> aggs = parseAggregates();
         if (saveModel != null) PredictCommand.checkWritable(saveModel, "--save-model");
         try (DataPanel panel = DataPanel.read(input)) {
@@ -117,17 +130,32 @@ final class ClusterCommand implements Callable<Integer> {
             String column = by != null ? by : onlyTensorColumn(panel);
             Column byColumn = panel.column(column);
             for (String name : aggs.keySet()) panel.column(name);
+            if (textColumn != null) {
+                Column text = panel.column(textColumn);
+                if (text.type() != ColumnType.STRING) {
+                    throw new ClusterbyException.BadOption("--text-column", "column '" + textColumn + "' is "
+                            + text.type().name().toLowerCase(java.util.Locale.ROOT) + ", not text; keywords need a text column");
+                }
+            }
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterSpec<?> clusterSpec = ClusterSpec.defaults().withMethod(method).withEncoder(encoder)
                     .withParams(params(kValue)).withSettings(settings).withProgress(progress)
                     .withInstruction(instruction());
             ClusterBy<?> cb = panel.clusterBy(column, clusterSpec);
             progress.finish();
-            Report.clusters(stdout, cb, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            DataPanel described = cb.describe(textColumn == null ? DescribeOptions.defaults()
+                    : DescribeOptions.defaults().withTextColumn(textColumn));
+            Report.clusters(stdout, cb, described, byColumn.type() == ColumnType.TENSOR ? null : column, 3);
+            if (describe != null) described.write(describe);
             if (!aggs.isEmpty()) stdout.print(cb.aggregate(aggs).toString(Integer.MAX_VALUE));
             if (out != null) write(cb, out);
             if (saveModel != null) {
-                ClusterModel.of(cb).save(saveModel);
+                ClusterModel kept = ClusterModel.of(cb);
+                if (described.size() == kept.k()) {
+                    // The describe table's names and keywords travel with the model; predict prints them.
+                    kept = kept.withNames(described.stringColumn("name").values(), described.stringColumn("keywords").values());
+                }
+                kept.save(saveModel);
                 stdout.println("model: " + saveModel);
             }
             Report.autoK(stdout, cb.result());
@@ -210,6 +238,11 @@ final class ClusterCommand implements Callable<Integer> {
             return;
         }
         try (DataPanel labelled = cb.toDataPanel()) {
+            if (name.endsWith(".parquet")) {
+                // Parquet holds vectors: every input column stays beside cluster, as Spark keeps them.
+                labelled.write(out);
+                return;
+            }
             DataPanel visible = labelled.select(labelled.columns().stream()
                     .filter(c -> c.type() != ColumnType.TENSOR).map(Column::name).toArray(String[]::new));
             visible.write(out);

@@ -92,20 +92,29 @@ final class DemoCommand implements Callable<Integer> {
             ClusterBy<?> cb = panel.clusterBy("image", clusterSpec);
             progress.finish();
             int[] labels = cb.result().labels().toIntArray(-1);
+            DataPanel described = cb.describe();
             out.println("majority true class per cluster:");
             for (int c = 0; c < cb.groupCount(); c++) {
                 int[] counts = new int[FASHION_CLASSES.size()];
                 for (int row : cb.rowsOf(c)) counts[truth[row]]++;
                 int top = 0;
                 for (int g = 1; g < counts.length; g++) if (counts[g] > counts[top]) top = g;
-                out.printf(Locale.ROOT, "  cluster %-3d %-12s %5.1f%% of %d%n", c, FASHION_CLASSES.get(top),
-                        100.0 * counts[top] / Math.max(1, cb.sizes()[c]), cb.sizes()[c]);
+                out.printf(Locale.ROOT, "  cluster %-3d %-12s %5.1f%% of %d  name=%s%n", c, FASHION_CLASSES.get(top),
+                        100.0 * counts[top] / Math.max(1, cb.sizes()[c]), cb.sizes()[c], nameOf(described, c));
             }
             out.printf(Locale.ROOT, "quality against the true classes: ARI %.3f, NMI %.3f (encoder %s)%n",
                     Metrics.adjustedRandIndex(truth, labels), Metrics.normalizedMutualInfo(truth, labels), cb.result().encoder());
             Report.summaryLines(out, cb.result());
         }
         return 0;
+    }
+
+    /** The name describe gave cluster c. */
+    static String nameOf(DataPanel described, int c) {
+        for (int i = 0; i < described.size(); i++) {
+            if (described.intColumn("cluster").getLong(i) == c) return described.stringColumn("name").get(i);
+        }
+        return "";
     }
 
     private Integer text() throws IOException {
@@ -125,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
                     .withSettings(Flags.settings(backend, device, cacheDir)).withProgress(progress);
             ClusterBy<?> cb = panel.clusterBy("text", clusterSpec);
             progress.finish();
-            Report.clusters(out, cb, "name", 6);
+            Report.clusters(out, cb, cb.describe(), "name", 6);
             int[] labels = cb.result().labels().toIntArray(-1);
             int[] groups = truth.labels().toIntArray(-1);
             out.println("majority true group per cluster:");

@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.logging.LogManager;
 
-/** The {@code clusterby} command line: {@code demo}, {@code cluster}, {@code predict}, {@code embed}, {@code info}. */
+/** The {@code clusterby} command line: {@code demo}, {@code cluster}, {@code predict}, {@code embed}, {@code explain}, {@code info}. */
 @Command(name = "clusterby", mixinStandardHelpOptions = true, version = "clusterby 0.1.0",
         description = "Cluster a table of text, images or tensors by a column.",
-        subcommands = {DemoCommand.class, ClusterCommand.class, PredictCommand.class, EmbedCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ClusterCommand.class, PredictCommand.class, EmbedCommand.class, ExplainCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_BAD_INPUT = 2;
 

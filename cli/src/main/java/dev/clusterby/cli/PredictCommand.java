@@ -5,6 +5,8 @@ import dev.clusterby.ClusterModel;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.ColumnType;
 import dev.clusterby.DataPanel;
+import dev.clusterby.IntColumn;
+import dev.clusterby.StringColumn;
 import dev.clusterby.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -64,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
             ProgressBar progress = new ProgressBar(stderr, "embedding");
             ClusterBy<?> labelled = panel.clusterBy(column, kept, settings, progress);
             progress.finish();
-            Report.clusters(stdout, labelled, panel.column(column).type() == ColumnType.TENSOR ? null : column, 3);
+            Report.clusters(stdout, labelled, names(kept), panel.column(column).type() == ColumnType.TENSOR ? null : column, 3);
             if (out != null) ClusterCommand.write(labelled, out);
             var result = labelled.result();
             stdout.printf(Locale.ROOT, "embedded: %d computed, %d cached%n", result.embeddedComputed(), result.embeddedCached());
@@ -72,6 +75,15 @@ final class PredictCommand implements Callable<Integer> {
                     result.fitSeconds());
         }
         return 0;
+    }
+
+    /** The model's cluster names and keywords (saved from cluster's describe table) in the table Report prints. */
+    private static DataPanel names(ClusterModel kept) {
+        if (kept.names() == null) return DataPanel.of(IntColumn.of("cluster", new int[0]));
+        int[] ids = java.util.stream.IntStream.range(0, kept.k()).toArray();
+        List<String> keywords = kept.descriptions() != null ? kept.descriptions() : java.util.Collections.nCopies(kept.k(), "");
+        return DataPanel.of(IntColumn.of("cluster", ids), StringColumn.of("name", kept.names().toArray(String[]::new)),
+                StringColumn.of("keywords", keywords.toArray(String[]::new)));
     }
 
     /** The folder of an output file must exist, so a long run does not fail at its end. */

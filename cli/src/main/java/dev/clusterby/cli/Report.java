@@ -6,20 +6,36 @@ import dev.clusterby.Column;
 import dev.clusterby.DataPanel;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** The printed summary: per-cluster sizes and samples, and the two lines scripts parse. */
 final class Report {
+    /** Keywords printed per cluster; the --describe file has them all. */
+    static final int KEYWORDS_SHOWN = 5;
+
     private Report() {}
 
-    static void clusters(PrintWriter out, ClusterBy<?> cb, String sampleColumn, int samples) {
+    /** Per cluster: size, name, the first keywords, and samples; {@code described} is {@code cb.describe()}. */
+    static void clusters(PrintWriter out, ClusterBy<?> cb, DataPanel described, String sampleColumn, int samples) {
         DataPanel panel = cb.panel();
         Column sample = sampleColumn != null && panel.hasColumn(sampleColumn) ? panel.column(sampleColumn) : null;
         int[] sizes = cb.sizes();
+        Map<Long, Integer> describedRow = new java.util.HashMap<>();
+        for (int i = 0; i < described.size(); i++) describedRow.put(described.intColumn("cluster").getLong(i), i);
         out.printf("%d clusters of %d rows%n", sizes.length, panel.size());
         for (int g = 0; g < sizes.length; g++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  cluster %-3d %6d rows", g, sizes[g]));
+            Integer at = describedRow.get((long) g);
+            if (at != null) {
+                line.append("  name=").append(described.stringColumn("name").get(at));
+                String keywords = described.stringColumn("keywords").get(at);
+                if (!keywords.isEmpty()) {
+                    List<String> first = List.of(keywords.split(";"));
+                    line.append("  keywords=").append(String.join(";", first.subList(0, Math.min(KEYWORDS_SHOWN, first.size()))));
+                }
+            }
             if (sample != null && sizes[g] > 0) {
                 int[] rows = cb.rowsOf(g);
                 line.append("  e.g. ");

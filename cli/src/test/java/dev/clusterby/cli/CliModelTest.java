@@ -63,6 +63,11 @@ class CliModelTest {
         Run predict = run("predict", model.toString(), more.toString(), "--out", out.toString(), "--cache-dir", cache.toString());
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.out().lines().toList().contains("embedded: 12 computed, 24 cached"), predict.out());
+        // The describe names that cluster printed were saved with the model, and predict prints them again.
+        String firstName = fit.out().lines().filter(l -> l.startsWith("  cluster 0 ")).findFirst().orElseThrow();
+        assertTrue(firstName.contains("name="), fit.out());
+        String name = firstName.substring(firstName.indexOf("name=")).split("  ")[0];
+        assertTrue(predict.out().lines().anyMatch(l -> l.startsWith("  cluster 0 ") && l.contains(name)), name + " in " + predict.out());
         List<String> written = Files.readAllLines(out);
         assertEquals("text,n,cluster", written.get(0));
         assertEquals(37, written.size());

@@ -92,6 +92,21 @@ class CliTest {
         assertTrue(again.out().contains("embedded: 0 computed, 16 cached"), again.out());
     }
 
+    @Test
+    void maxTokensIsAMissNotAStaleHitAndABadValueNamesTheOption() throws IOException {
+        Path input = csv("long.csv", "text\n\"" + "oil prices rose again as the cartel cut output ".repeat(40) + "\"\n\"a short note\"\n\"fresh bananas\"\n");
+        String cache = dir.resolve("cache").toString();
+        Run full = run("cluster", input.toString(), "--by", "text", "--k", "2", "--encoder", "minilm", "--cache-dir", cache);
+        assertEquals(0, full.code(), full.err());
+        Run cut = run("cluster", input.toString(), "--by", "text", "--k", "2", "--encoder", "minilm", "--cache-dir", cache, "--max-tokens", "16");
+        assertEquals(0, cut.code(), cut.err());
+        assertTrue(cut.out().contains("embedded: 3 computed, 0 cached"), "another max-tokens is another key: " + cut.out());
+        Run again = run("cluster", input.toString(), "--by", "text", "--k", "2", "--encoder", "minilm", "--cache-dir", cache, "--max-tokens", "16");
+        assertTrue(again.out().contains("embedded: 0 computed, 3 cached"), again.out());
+        assertBadInput(run("cluster", input.toString(), "--by", "text", "--max-tokens", "0"), "--max-tokens", "512");
+        assertBadInput(run("cluster", input.toString(), "--by", "text", "--max-tokens", "9000"), "--max-tokens");
+    }
+
     private void assertBadInput(Run result, String... fragments) {
         assertEquals(2, result.code(), result.out() + result.err());
         String firstLine = result.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("");

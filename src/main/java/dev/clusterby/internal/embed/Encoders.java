@@ -22,13 +22,13 @@ import java.util.function.Supplier;
 
 /**
  * The encoder registry by name. Built in: {@code bge-small} (the default for text), {@code minilm} and
- * {@code e5-small}; {@code hog-pca} (the default for images: classical features, see {@link ClassicImageEncoder});
+ * {@code e5-small}, and {@code bge-small-fp32} (the unquantised BGE, when its jar is added); {@code hog-pca} (the default for images: classical features, see {@link ClassicImageEncoder});
  * {@code clip:DIR}, a CLIP export in a folder (see {@link ClipEncoder}), one shared instance per folder; more come from {@link #register(String, Supplier)} and from {@link EncoderProvider}s found by
  * {@link ServiceLoader}.
  *
  * <p>{@link #resolve} hands out one shared instance per name and per what changes it, made on first use and owned by
  * the registry: closing it does nothing, and a JVM shutdown hook frees them all. For the ONNX encoders the device,
- * the thread count and the batch size of the call's {@link Settings} change the instance, so a call on another
+ * the thread count, the batch size and the max tokens of the call's {@link Settings} change the instance, so a call on another
  * device gets its own, never the one an earlier call opened. {@link #open} makes a fresh instance the caller owns.
  */
 public final class Encoders {
@@ -46,7 +46,7 @@ public final class Encoders {
 
         /** The shared instance's key: the name, plus what changes the instance. */
         String key(Settings settings) {
-            return usesSettings ? name + "|" + settings.device() + "|" + settings.threads() + "|" + settings.encoderBatchRows() : name;
+            return usesSettings ? name + "|" + settings.device() + "|" + settings.threads() + "|" + settings.encoderBatchRows() + "|" + settings.encoderMaxTokens() : name;
         }
     }
 
@@ -65,6 +65,7 @@ public final class Encoders {
         builtIn(OnnxTextEncoder.BGE_SMALL, "bge-small-en-v1.5");
         builtIn(OnnxTextEncoder.MINILM, "all-minilm-l6-v2", "all-MiniLM-L6-v2");
         builtIn(OnnxTextEncoder.E5_SMALL, "e5-small-v2");
+        builtIn(OnnxTextEncoder.BGE_SMALL_FP32, "bge-small-en-v1.5-fp32");
         ENTRIES.put(DEFAULT_IMAGE, Entry.plain(DEFAULT_IMAGE, ClassicImageEncoder::create, Encoder.Modality.IMAGE));
         ALIASES.put("hog", DEFAULT_IMAGE);
     }
@@ -72,7 +73,7 @@ public final class Encoders {
     private Encoders() {}
 
     private static void builtIn(OnnxTextEncoder.Spec spec, String... aliases) {
-        ENTRIES.put(spec.id(), new Entry(spec.id(), settings -> OnnxTextEncoder.deferred(spec, OnnxTextEncoder.Tuning.of(settings)),
+        ENTRIES.put(spec.id(), new Entry(spec.id(), settings -> OnnxTextEncoder.deferred(spec.withMaxLength(settings.encoderMaxTokens()), OnnxTextEncoder.Tuning.of(settings)),
                 Encoder.Modality.TEXT, true));
         for (String alias : aliases) ALIASES.put(alias.toLowerCase(Locale.ROOT), spec.id());
     }

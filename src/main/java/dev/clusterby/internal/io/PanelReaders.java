@@ -12,17 +12,21 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a file into a {@link DataPanel}, choosing the reader from the file's extension, else from its content:
- * CSV, TSV, JSON Lines, NumPy .npy, IDX (MNIST, plain or gzip), or a folder of images.
+ * CSV, TSV, JSON Lines, NumPy .npy, IDX (MNIST, plain or gzip), Parquet (through the optional module), or a folder
+ * of images.
  */
 public final class PanelReaders {
     private PanelReaders() {}
 
     static final String SUPPORTED = ".csv, .tsv, .jsonl / .ndjson, .npy, IDX files (such as train-images-idx3-ubyte, "
-            + "plain or .gz), or a folder of images (png, jpg, jpeg, bmp, gif) with one subfolder per label";
+            + "plain or .gz), .parquet (with the clusterby-parquet module) or a Spark output folder of part-*.parquet files, or a folder of images (png, jpg, jpeg, bmp, gif) with one subfolder per label";
 
     public static DataPanel read(Path path) {
         if (!Files.exists(path)) throw new ClusterbyException.BadFile("file not found: " + path);
-        if (Files.isDirectory(path)) return ImageFolder.read(path);
+        if (Files.isDirectory(path)) {
+            if (PanelFormats.isParquetFolder(path)) return PanelFormats.parquet("read " + path).read(path);
+            return ImageFolder.read(path);
+        }
         if (!Files.isReadable(path)) throw new ClusterbyException.BadFile("cannot read " + path + ": permission denied");
         byte[] head = head(path, 8);
         if (head.length == 0) throw new ClusterbyException.BadFile("empty file: " + path);
@@ -32,6 +36,7 @@ public final class PanelReaders {
         if (name.endsWith(".tsv") || name.endsWith(".tab")) return Csv.read(path, '\t');
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) return JsonLines.read(path);
         if (name.endsWith(".npy")) return Npy.read(path);
+        if (name.endsWith(".parquet")) return PanelFormats.parquet("read " + path).read(path);
         // MNIST's names: train-images-idx3-ubyte(.gz), t10k-labels.idx1-ubyte, …; the IDX reader handles gzip itself.
         if (name.contains("ubyte") || name.endsWith(".idx") || name.matches(".*\\bidx[1-4]\\b.*")) return Idx.read(path);
 

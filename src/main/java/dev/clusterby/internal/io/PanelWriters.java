@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes a panel's visible columns, choosing the format from the extension: .csv, .tsv, .jsonl / .ndjson, .npy.
+ * Writes a panel's visible columns, choosing the format from the extension: .csv, .tsv, .jsonl / .ndjson, .npy,
+ * .parquet (through the optional module).
  * Every write goes through a temporary file and an atomic rename, so a failed write keeps the old file.
  */
 public final class PanelWriters {
     private PanelWriters() {}
 
-    static final String SUPPORTED = ".csv, .tsv, .jsonl, .ndjson, .npy";
+    static final String SUPPORTED = ".csv, .tsv, .jsonl, .ndjson, .npy, .parquet";
 
     public static void write(DataPanel panel, Path path) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -26,6 +27,10 @@ public final class PanelWriters {
         else if (name.endsWith(".tsv")) Csv.write(panel, path, '\t');
         else if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) JsonLines.write(panel, path);
         else if (name.endsWith(".npy")) writeNpy(panel, path);
+        else if (name.endsWith(".parquet")) {
+            PanelFormat parquet = PanelFormats.parquet("write " + path);
+            AtomicFiles.write(path, out -> parquet.write(panel, path, out));
+        }
         else throw new ClusterbyException.BadFile("cannot write " + path + ": unknown extension; supported: " + SUPPORTED);
     }
 

@@ -54,7 +54,7 @@ class PanelReadersWritersTest {
         Path file = dir.resolve("out.xlsx");
         try (DataPanel panel = DataPanel.of(IntColumn.of("a", 1))) {
             var error = assertThrows(ClusterbyException.BadFile.class, () -> panel.write(file));
-            assertEquals("cannot write " + file + ": unknown extension; supported: .csv, .tsv, .jsonl, .ndjson, .npy", error.getMessage());
+            assertEquals("cannot write " + file + ": unknown extension; supported: .csv, .tsv, .jsonl, .ndjson, .npy, .parquet", error.getMessage());
         }
     }
 
