@@ -7,7 +7,7 @@ import java.util.Map;
  * What a cluster report ({@link ClusterBy#report}) shows beyond the clustering itself.
  *
  * @param input           the input's name for the summary (a file name), or null
- * @param aggregates      per-cluster aggregates shown on each card, as {@link SliceBy#aggregate(Map)} takes them
+ * @param aggregates      per-cluster aggregates shown on each card, as {@link Grouping#aggregate(Map)} takes them
  * @param labels          a column of known labels: the summary then gives the ARI and NMI against it; or null
  * @param map             how the map is drawn
  * @param hoverThumbnails image columns: rows 0 to this count − 1 carry a hover thumbnail (exemplars always have one);
