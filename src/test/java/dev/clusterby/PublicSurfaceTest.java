@@ -26,7 +26,7 @@ class PublicSurfaceTest {
             "dev.clusterby.cluster.ClusterOptions", "dev.clusterby.cluster.Params",
             "dev.clusterby.cluster.CentroidModel", "dev.clusterby.cluster.KMeans", "dev.clusterby.cluster.KMeansSeeding",
             "dev.clusterby.cluster.MiniBatchKMeans", "dev.clusterby.cluster.GaussianMixture",
-            "dev.clusterby.cluster.Agglomerative", "dev.clusterby.cluster.Spectral",
+            "dev.clusterby.cluster.Agglomerative", "dev.clusterby.cluster.Spectral", "dev.clusterby.cluster.Hdbscan",
             "dev.clusterby.cluster.ModelState", "dev.clusterby.cluster.SavableModel", "dev.clusterby.cluster.ModelReader",
             "dev.clusterby.embed.Encoder", "dev.clusterby.embed.EncoderProvider", "dev.clusterby.embed.ImageInput",
             "dev.clusterby.compute.ComputeBackend", "dev.clusterby.compute.FloatMatrix",

@@ -66,6 +66,7 @@ class ClusterOptionsTest {
             for (String method : Clustering.methods()) {
                 Map<String, Object> params = method.equals("spectral") ? Map.of("k", 3, "seed", 1, "n-neighbors", 4)
                         : method.equals("threshold") ? Map.of("seed", 1, "cut", 3.0)
+                        : method.equals("hdbscan") ? Map.of("seed", 1, "min-cluster-size", 2, "min-samples", 2)
                         : method.equals("minibatch-kmeans") ? Map.of("k", 3, "seed", 1, "batch-size", 8) : Map.of("k", 3, "seed", 1);
                 ClusterResult<?> result = Clustering.fit(column, ClusterSpec.defaults().withMethod(method)
                         .withParams(params).withBackend("scalar"));

@@ -46,6 +46,21 @@ final class Report {
             }
             out.println(line);
         }
+        // Density methods leave rows in no cluster: they are listed as cluster -1, never dropped.
+        int[] labels = cb.labels().toIntArray(-1);
+        int[] noise = java.util.stream.IntStream.range(0, labels.length)
+                .filter(i -> labels[i] < 0 && !cb.errors().containsKey(i)).toArray();
+        if (noise.length > 0) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  cluster %-3d %6d rows (noise)", -1, noise.length));
+            if (sample != null) {
+                line.append("  e.g. ");
+                for (int i = 0; i < Math.min(samples, noise.length); i++) {
+                    if (i > 0) line.append(" | ");
+                    line.append(sample.format(noise[i]));
+                }
+            }
+            out.println(line);
+        }
     }
 
     /** One line when k was chosen automatically: {@code auto-k: criterion=silhouette chosen=3 scores=2:0.412,3:0.520}. */
@@ -72,6 +87,10 @@ final class Report {
         out.printf(Locale.ROOT, "fit: %s k=%d iterations=%d seconds=%.3f%s%n", result.method(), result.k(),
                 result.model().iterations(), result.fitSeconds(),
                 sample == null ? "" : " sample=" + sample + " of " + result.labels().size() + " rows");
+        if (result.model().diagnostics().get("noise-rows") instanceof Integer noise) {
+            int rows = result.labels().size();
+            out.printf(Locale.ROOT, "noise: %d of %d rows (%.1f%%), cluster -1%n", noise, rows, rows == 0 ? 0.0 : 100.0 * noise / rows);
+        }
         if (!result.errors().isEmpty()) {
             var first = result.errors().firstEntry();
             out.printf(Locale.ROOT, "not embedded: %d row%s, label -1 (row %d: %s)%n", result.errors().size(),

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,18 +32,10 @@ class CliTest {
         return path;
     }
 
-    /** A real .npy v1.0 file of float32 rows, written byte by byte as NumPy does. */
+    /** A real .npy v1.0 file of float32 rows. */
     private Path npy(String name, float[][] rows) throws IOException {
-        int d = rows[0].length;
-        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows.length + ", " + d + "), }";
-        int unpadded = 10 + header.length() + 1;
-        header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-        ByteBuffer buffer = ByteBuffer.allocate(10 + header.length() + rows.length * d * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        buffer.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
-        for (float[] row : rows) for (float v : row) buffer.putFloat(v);
         Path path = dir.resolve(name);
-        Files.write(path, buffer.array());
+        CliTestFiles.npy(path, rows);
         return path;
     }
 

@@ -7,6 +7,7 @@ import dev.clusterby.cluster.ClusterOptions;
 import dev.clusterby.cluster.Clusterer;
 import dev.clusterby.cluster.ClustererProvider;
 import dev.clusterby.cluster.GaussianMixture;
+import dev.clusterby.cluster.Hdbscan;
 import dev.clusterby.cluster.KMeans;
 import dev.clusterby.cluster.MiniBatchKMeans;
 import dev.clusterby.cluster.Params;
@@ -35,6 +36,7 @@ public final class Clusterers {
         registry.put("gmm", GaussianMixture.Options::fromParams);
         registry.put("hierarchical", Agglomerative.Options::fromParams);
         registry.put("spectral", Spectral.Options::fromParams);
+        registry.put("hdbscan", Hdbscan.Options::fromParams);
         for (ClustererProvider provider : Plugins.load(ClustererProvider.class, Clusterers.class.getClassLoader(), "a clusterer provider")) {
             String name = provider.name().trim().toLowerCase(Locale.ROOT);
             if (registry.putIfAbsent(name, provider::options) != null) Plugins.warnTaken("clusterer provider", provider, name);

@@ -2,6 +2,7 @@ package dev.clusterby.internal.cluster;
 
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.cluster.GaussianMixture;
+import dev.clusterby.cluster.Hdbscan;
 import dev.clusterby.cluster.KMeans;
 import dev.clusterby.cluster.ModelReader;
 import dev.clusterby.cluster.ModelState;
@@ -26,6 +27,7 @@ public final class ModelReaders {
         readers.put(KMeans.Model.STATE_KIND, KMeans.Model::read);
         readers.put(GaussianMixture.Model.STATE_KIND, GaussianMixture.Model::read);
         readers.put(NearestTrainingPoints.STATE_KIND, NearestTrainingPoints::read);
+        readers.put(Hdbscan.Model.STATE_KIND, Hdbscan.Model::read);
         for (ModelReader reader : Plugins.load(ModelReader.class, ModelReaders.class.getClassLoader(), "a model reader")) {
             if (readers.putIfAbsent(reader.kind(), reader::read) != null) Plugins.warnTaken("model reader", reader, reader.kind());
         }
