@@ -228,8 +228,8 @@ final class ClipEncoder implements Encoder {
                 options.setIntraOpNumThreads(settings.threads());
                 options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 provider = ExecutionProviders.choose(options, "CPU (" + settings.threads() + " threads)", settings.device());
-                image = env.createSession(imageFile.toString(), options);
-                if (withText) text = env.createSession(textFile.toString(), options);
+                image = OrtResources.onDeepStack(() -> env.createSession(imageFile.toString(), options));
+                if (withText) text = OrtResources.onDeepStack(() -> env.createSession(textFile.toString(), options));
             }
             int dimension = checkImageTower(imageFile, config, image);
             boolean feedMask = false;

@@ -275,13 +275,13 @@ final class OnnxTextEncoder implements Encoder {
      */
     static OrtEnvironment environment() {
         OrtNatives.prepareDefault();
-        return OrtEnvironment.getEnvironment();
+        return OrtResources.environmentOnDeepStack();
     }
 
     /** As {@link #environment()}; ONNX Runtime's own libraries, on its first use in this JVM, come from {@code cacheDir}. */
     static OrtEnvironment environment(java.nio.file.Path cacheDir) {
         OrtNatives.prepare(cacheDir);
-        return OrtEnvironment.getEnvironment();
+        return OrtResources.environmentOnDeepStack();
     }
 
     private static HuggingFaceTokenizer newTokenizer(Spec spec, byte[] json) {
@@ -445,25 +445,18 @@ final class OnnxTextEncoder implements Encoder {
         int workers = Math.min(tuning.workers(), batches.size());
         Schedule schedule = new Schedule(encodings, order, batches, capacity);
         List<Thread> helpers = new ArrayList<>();
-        for (int w = 1; w < workers; w++) {
-            helpers.add(Thread.ofPlatform().daemon().name("clusterby-encode-" + spec.id() + "-" + w)
-                    .start(() -> helpWith(schedule)));
+        // Every run is on a thread of ours with a deep stack (see OrtResources.onDeepStack): ONNX Runtime recurses
+        // over the rewritten graph, past the 1 MB of a caller's thread.
+        for (int w = 0; w < workers; w++) {
+            helpers.add(Thread.ofPlatform().daemon().stackSize(OrtResources.DEEP_STACK_BYTES)
+                    .name("clusterby-encode-" + spec.id() + "-" + w).start(() -> helpWith(schedule)));
         }
         try {
             // Only this thread writes into out (its arena may be confined to it) and reports progress.
-            Buffers own = new Buffers(capacity, feedTokenTypes);
             MemorySegment data = out.data();
             int rowsDone = 0;
             for (int finished = 0; finished < batches.size(); finished++) {
-                Finished result = schedule.done().poll();
-                if (result == null) {
-                    int b = schedule.next().getAndIncrement();
-                    if (b < batches.size()) {
-                        result = new Finished(b, runBatch(schedule, batches.get(b), own), null);
-                    } else {
-                        result = takeUninterruptibly(schedule.done());
-                    }
-                }
+                Finished result = takeUninterruptibly(schedule.done());
                 if (result.error() != null) rethrow(result.error());
                 int[] batch = batches.get(result.batch());
                 for (int r = 0; r < batch[1]; r++) {
@@ -502,14 +495,14 @@ final class OnnxTextEncoder implements Encoder {
     }
 
     private void helpWith(Schedule schedule) {
-        Buffers buffers = new Buffers(schedule.capacity(), feedTokenTypes);
-        for (int b; !schedule.failed().get() && (b = schedule.next().getAndIncrement()) < schedule.batches().size(); ) {
-            try {
+        int b = -1;
+        try {
+            Buffers buffers = new Buffers(schedule.capacity(), feedTokenTypes);
+            while (!schedule.failed().get() && (b = schedule.next().getAndIncrement()) < schedule.batches().size()) {
                 schedule.done().add(new Finished(b, runBatch(schedule, schedule.batches().get(b), buffers), null));
-            } catch (OrtException | RuntimeException | Error e) {
-                schedule.done().add(new Finished(b, null, e));
-                return;
             }
+        } catch (OrtException | RuntimeException | Error e) {
+            schedule.done().add(new Finished(Math.max(b, 0), null, e)); // the caller waits for a result: always leave one
         }
     }
 

@@ -32,6 +32,11 @@ final class OptimizedModels {
      */
     static OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options, byte[] model, Path cacheDir,
                            String id, String provider) throws OrtException {
+        return OrtResources.onDeepStack(() -> openHere(env, options, model, cacheDir, id, provider));
+    }
+
+    private static OrtSession openHere(OrtEnvironment env, OrtSession.SessionOptions options, byte[] model, Path cacheDir,
+                                       String id, String provider) throws OrtException {
         if (cacheDir == null) return env.createSession(model, options);
         Path folder = cacheDir.resolve("onnx");
         Path saved = folder.resolve(id + "-" + key(env, model, provider) + ".onnx");

@@ -1,12 +1,14 @@
 package dev.clusterby.internal.embed;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Small pieces the ONNX encoders share: direct input buffers and closing what they own. */
 final class OrtResources {
@@ -17,6 +19,61 @@ final class OrtResources {
     /** A native-order direct buffer, so ONNX Runtime reads the tensor without a copy. */
     static LongBuffer directLongs(int count) {
         return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    /** The stack of the threads that create and run sessions: reserved address space, touched only as used. */
+    static final long DEEP_STACK_BYTES = 256L << 20;
+
+    /** What {@link #onDeepStack} runs: creating a session. */
+    interface SessionWork<T> {
+        T call() throws OrtException;
+    }
+
+    /**
+     * The process's ONNX Runtime environment, made on a deep stack: its native creation recursed about 12,000 frames
+     * deep here and overflowed a 1 MB main thread (SIGSEGV, no hs_err) when the caller's stack was already in use.
+     */
+    static OrtEnvironment environmentOnDeepStack() {
+        try {
+            return onDeepStack(OrtEnvironment::getEnvironment);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e); // getEnvironment throws no OrtException
+        }
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own with a {@link #DEEP_STACK_BYTES} stack and waits for it.
+     * ONNX Runtime's native code can recurse deeper than the 1 MB a Java thread gets by default, and an overflow there
+     * kills the process with no Java error, so native set-up and runs happen on threads of ours.
+     */
+    static <T> T onDeepStack(SessionWork<T> work) throws OrtException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(work.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "clusterby-onnx-session", DEEP_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the session is being built natively; leaving would orphan it
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        Throwable e = failure.get();
+        if (e == null) return result.get();
+        if (e instanceof OrtException ort) throw ort;
+        if (e instanceof RuntimeException runtime) throw runtime;
+        if (e instanceof Error error) throw error;
+        throw new IllegalStateException(e);
     }
 
     /** Closes sessions (nulls allowed) and the tokenizer; a failure is logged, never thrown, so the rest still close. */
