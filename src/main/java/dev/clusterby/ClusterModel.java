@@ -467,13 +467,28 @@ public final class ClusterModel {
         };
     }
 
+    /**
+     * {@code given} with the maximum tokens of the fit's encoder version (its third field, see EncoderFingerprints),
+     * so a model fitted with {@code max-tokens} embeds new rows as the fit did instead of being refused.
+     */
+    Settings encoderSettings(Settings given) {
+        if (modality != Modality.TEXT) return given;
+        String[] fields = encoderVersion.split("-");
+        if (fields.length < 4) return given;
+        try {
+            return given.withEncoderMaxTokens(Integer.parseInt(fields[2]));
+        } catch (NumberFormatException e) {
+            return given; // another encoder's version format: nothing to carry over
+        }
+    }
+
     /** The encoder named in the file must be here, at the same version, or the vectors would not be the fit's. */
     private void checkEncoder(Path path) {
         if (modality == Modality.TENSOR || modality == Modality.NUMERIC) return;
         Encoder found;
         try {
             found = Encoders.resolve(encoder, modality == Modality.TEXT ? Encoder.Modality.TEXT : Encoder.Modality.IMAGE,
-                    Settings.defaults());
+                    encoderSettings(Settings.unset()).resolve());
             if (!found.version().equals(encoderVersion)) {
                 throw new ClusterbyException.Unavailable("model file " + path + " was made with encoder '" + encoder
                         + "' version " + encoderVersion + ", but this classpath has version " + found.version()

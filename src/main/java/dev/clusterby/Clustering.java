@@ -89,7 +89,7 @@ public final class Clustering {
                                           Encoder.ProgressListener progress, PointsUser<T> user) {
         model.checkColumn(column);
         if (column.size() == 0) throw new ClusterbyException.InvalidData("column '" + column.name() + "' has no rows to label");
-        Settings settings = given.resolve();
+        Settings settings = model.encoderSettings(given).resolve();
         ComputeBackend backend = ComputeBackends.select(settings);
         String encoder = encoderName(model);
         try (Embeddings.Resolved embedding = Embeddings.resolve(panel, column, encoder, null, settings, progress);

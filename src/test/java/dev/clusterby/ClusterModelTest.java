@@ -192,6 +192,27 @@ class ClusterModelTest {
         return ClusterSpec.defaults().withEncoder("minilm").withParams(Map.of("k", k, "seed", 7)).withCacheDir(cache);
     }
 
+    /** A fit with a token limit predicts with the same limit: the saved encoder version carries it. */
+    @Test
+    void aModelFittedWithMaxTokensPredictsItsTrainingRows() {
+        Path cache = folder.resolve("cache-max-tokens");
+        Path file = folder.resolve("max-tokens-model.zip");
+        int[] trainLabels;
+        try (DataPanel panel = DataPanel.read(reuters); DataPanel train = panel.head(30)) {
+            ClusterBy<?> fit = train.clusterBy("text", minilm(cache, 2).withMaxTokens(64));
+            trainLabels = fit.result().labels().toIntArray(-1);
+            ClusterModel.of(fit).save(file);
+        }
+        ClusterModel model = ClusterModel.load(file);
+        assertTrue(model.encoderVersion().contains("-64-"), model.encoderVersion());
+        try (DataPanel panel = DataPanel.read(reuters); DataPanel train = panel.head(30)) {
+            long before = EncoderStats.rowsEncoded();
+            ClusterBy<?> again = train.clusterBy("text", model, Settings.unset().withCacheDir(cache), null);
+            assertEquals(before, EncoderStats.rowsEncoded(), "the 64-token vectors are cached under the model's key");
+            assertArrayEquals(trainLabels, again.result().labels().toIntArray(-1));
+        }
+    }
+
     /** The training rows shuffled plus new rows: only the new rows reach the encoder, and the counts say so. */
     @Test
     void predictEncodesOnlyRowsMissingFromTheCache() {

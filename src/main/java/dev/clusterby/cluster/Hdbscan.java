@@ -525,7 +525,13 @@ public final class Hdbscan implements Clusterer<Hdbscan.Model> {
             };
             SpanningTree.Points points = SpanningTree.Points.of(space, cosine);
             int m = Math.min(n - 1, exact ? Math.max(1, ms - 1) : Math.max(GRAPH_NEIGHBOURS, 2 * ms));
-            SpanningTree.Neighbours nn = SpanningTree.neighbours(points, space, m, backend);
+            SpanningTree.Neighbours nn;
+            // The backend's kNN uses the expanded float32 distance, which cancels far from the origin and overflows
+            // past about 1e19: it runs on conditioned rows (a shift or a power-of-two scale keeps every row's
+            // neighbours), and SpanningTree recomputes the distances in the rows' own coordinates.
+            try (Conditioning conditioned = cosine ? Conditioning.scaleOnly(space) : Conditioning.of(space)) {
+                nn = SpanningTree.neighbours(points, conditioned.data(), m, backend);
+            }
             double[] core = SpanningTree.coreDistances(nn, n, ms);
             SpanningTree.Edges edges = exact ? SpanningTree.exact(points, core) : SpanningTree.approximate(points, nn, core);
             Hierarchy hierarchy = Hierarchy.build(edges, n, mcs);
