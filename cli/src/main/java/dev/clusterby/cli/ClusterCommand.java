@@ -189,7 +189,7 @@ final class ClusterCommand implements Callable<Integer> {
                         Metrics.adjustedRandIndex(truth, found), Metrics.normalizedMutualInfo(truth, found));
             }
             if (report != null) {
-                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(aggs).withLabels(labels)
+                cb.report(report, ReportOptions.defaults().withInput(input.getFileName().toString()).withAggregates(firstPerColumn(aggs)).withLabels(labels)
                         .withDescribe(textColumn == null ? DescribeOptions.defaults() : DescribeOptions.defaults().withTextColumn(textColumn)));
                 stdout.println("report: " + report);
             }
@@ -246,6 +246,13 @@ final class ClusterCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The report's cards take one aggregate per column (ReportOptions): the first one given for each. */
+    private static java.util.Map<String, Agg> firstPerColumn(List<Aggregate> aggs) {
+        java.util.Map<String, Agg> out = new java.util.LinkedHashMap<>();
+        for (Aggregate a : aggs) out.putIfAbsent(a.column(), a.agg());
+        return out;
     }
 
     /** The per-cluster table: cluster, size, then each aggregate in the order given. */
