@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Small pieces the ONNX encoders share: direct input buffers and closing what they own. */
 final class OrtResources {
@@ -41,39 +40,44 @@ final class OrtResources {
         }
     }
 
+    /** The one thread that makes ONNX Runtime's environment and sessions; it lives as long as the JVM. */
+    private static final java.util.concurrent.ExecutorService DEEP = java.util.concurrent.Executors.newSingleThreadExecutor(work -> {
+        Thread thread = new Thread(null, work, "clusterby-onnx", DEEP_STACK_BYTES);
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static volatile Thread deepThread;
+
     /**
-     * Runs {@code work} on a thread of its own with a {@link #DEEP_STACK_BYTES} stack and waits for it.
+     * Runs {@code work} on a long-lived thread of ours with a {@link #DEEP_STACK_BYTES} stack and waits for it.
      * ONNX Runtime's native code can recurse deeper than the 1 MB a Java thread gets by default, and an overflow there
-     * kills the process with no Java error, so native set-up and runs happen on threads of ours.
+     * kills the process with no Java error. The thread never exits, so nothing ONNX Runtime keeps per creating thread
+     * outlives it.
      */
     static <T> T onDeepStack(SessionWork<T> work) throws OrtException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(null, () -> {
-            try {
-                result.set(work.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "clusterby-onnx-session", DEEP_STACK_BYTES);
-        thread.setDaemon(true);
-        thread.start();
+        if (Thread.currentThread() == deepThread) return work.call();
+        java.util.concurrent.Future<T> result = DEEP.submit(() -> {
+            deepThread = Thread.currentThread();
+            return work.call();
+        });
         boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the session is being built natively; leaving would orphan it
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the session is being built natively; leaving would orphan it
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof OrtException ort) throw ort;
+                    if (cause instanceof RuntimeException runtime) throw runtime;
+                    if (cause instanceof Error error) throw error;
+                    throw new IllegalStateException(cause);
+                }
             }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
-        if (interrupted) Thread.currentThread().interrupt();
-        Throwable e = failure.get();
-        if (e == null) return result.get();
-        if (e instanceof OrtException ort) throw ort;
-        if (e instanceof RuntimeException runtime) throw runtime;
-        if (e instanceof Error error) throw error;
-        throw new IllegalStateException(e);
     }
 
     /** Closes sessions (nulls allowed) and the tokenizer; a failure is logged, never thrown, so the rest still close. */
