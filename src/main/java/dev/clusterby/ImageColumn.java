@@ -4,7 +4,6 @@ import dev.clusterby.internal.io.BoundedImages;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ public final class ImageColumn extends Column {
     /** An encoded image (PNG, JPEG, …) held in memory. */
     public record BytesSource(String label, byte[] bytes) implements Source {
         public BufferedImage decode() throws IOException {
-            return BoundedImages.read(new ByteArrayInputStream(bytes));
+            return BoundedImages.read(bytes);
         }
     }
 

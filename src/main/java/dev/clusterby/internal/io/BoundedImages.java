@@ -47,9 +47,18 @@ public final class BoundedImages {
 
     /** Decodes the first image of the stream, or fails with the reason; the caller closes the stream. */
     public static BufferedImage read(InputStream in) throws IOException {
+        return read(in.readNBytes(maxBytes(maxPixels()) + 1));
+    }
+
+    /** The most bytes a file within the pixel budget may hold: 4 per pixel, plus 1 MB. */
+    private static int maxBytes(long budget) {
+        return (int) Math.min(Integer.MAX_VALUE - 16, budget * 4 + (1 << 20));
+    }
+
+    /** {@link #read(InputStream)} for an image already in memory (not copied). */
+    public static BufferedImage read(byte[] bytes) throws IOException {
         long budget = maxPixels();
-        int maxBytes = (int) Math.min(Integer.MAX_VALUE - 16, budget * 4 + (1 << 20));
-        byte[] bytes = in.readNBytes(maxBytes + 1);
+        int maxBytes = maxBytes(budget);
         if (bytes.length > maxBytes) {
             throw new IOException("is over " + maxBytes + " bytes, more than an image within the pixel budget of " + budget
                     + " needs (raise it with -Dclusterby.image.maxPixels=N or CLUSTERBY_IMAGE_MAX_PIXELS)");
