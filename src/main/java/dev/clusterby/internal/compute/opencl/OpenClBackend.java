@@ -87,6 +87,12 @@ public final class OpenClBackend implements ComputeBackend {
     /** Opens the chosen device, or throws Unavailable naming why (no ICD loader, no platform, no such device). */
     public static OpenClBackend create() {
         requireIcdLoader();
+        try (var signals = HostSignalHandlers.guard()) {
+            return createGuarded();
+        }
+    }
+
+    private static OpenClBackend createGuarded() {
         List<cl_device_id> devices = new ArrayList<>();
         List<cl_platform_id> owners = new ArrayList<>();
         try {
@@ -383,15 +389,21 @@ public final class OpenClBackend implements ComputeBackend {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (cl_kernel kernel : kernels.values()) clReleaseKernel(kernel);
-        kernels.clear();
-        release(context, queue, program);
+        try (var signals = HostSignalHandlers.guard()) {
+            for (cl_kernel kernel : kernels.values()) clReleaseKernel(kernel);
+            kernels.clear();
+            release(context, queue, program);
+        }
     }
 
     // ---- plumbing ----
 
-    /** The buffers of one call, released together. */
+    /**
+     * The buffers of one call, released together. Every kernel call opens one first, so it also spans the call's
+     * driver work (PoCL compiles work-group functions at enqueue) with a guard on the JVM's signal handlers.
+     */
     private final class Buffers implements AutoCloseable {
+        private final HostSignalHandlers.Guard signals = HostSignalHandlers.guard();
         private final List<cl_mem> owned = new ArrayList<>();
 
         /** A device copy of the first {@code bytes} of the segment. */
@@ -411,8 +423,12 @@ public final class OpenClBackend implements ComputeBackend {
 
         @Override
         public void close() {
-            for (cl_mem mem : owned) clReleaseMemObject(mem);
-            owned.clear();
+            try {
+                for (cl_mem mem : owned) clReleaseMemObject(mem);
+                owned.clear();
+            } finally {
+                signals.close();
+            }
         }
     }
 
