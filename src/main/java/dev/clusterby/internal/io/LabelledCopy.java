@@ -4,21 +4,14 @@ import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
 import dev.clusterby.IntColumn;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,29 +56,24 @@ public final class LabelledCopy {
     }
 
     private static int csv(Path source, Path out, List<? extends Column> added, char delimiter) {
-        CSVFormat read = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).build();
         CSVFormat write = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build();
+        TextLimits limits = TextLimits.current();
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
             CSVPrinter printer = new CSVPrinter(writer, write);
-            try (Reader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
-                 CSVParser parser = CSVParser.parse(reader, read)) {
+            // Field by field, as the reader reads them: a record is never held whole.
+            try (CsvScanner scanner = new CsvScanner(source, delimiter, limits)) {
                 boolean header = true;
-                for (CSVRecord record : parser) {
-                    List<String> cells = new ArrayList<>(List.of(record.values()));
-                    if (header) {
-                        if (!cells.isEmpty() && cells.get(0).startsWith("\uFEFF")) cells.set(0, cells.get(0).substring(1));
-                        for (Column column : added) cells.add(column.name());
-                        header = false;
-                    } else {
-                        int row = copied[0]++;
-                        for (Column column : added) cells.add(row < column.size() ? text(column, row) : "");
-                    }
-                    printer.printRecord(cells);
+                while (scanner.nextRecord()) {
+                    String cell = scanner.nextField();
+                    if (header && cell.startsWith("\uFEFF")) cell = cell.substring(1);
+                    for (; cell != null; cell = scanner.nextField()) printer.print(cell);
+                    int row = header ? -1 : copied[0]++;
+                    for (Column column : added) printer.print(header ? column.name() : row < column.size() ? text(column, row) : "");
+                    printer.println();
+                    header = false;
                 }
-            } catch (UncheckedIOException | IllegalStateException e) {
-                throw new ClusterbyException.BadFile("cannot re-read " + source + ": " + e.getMessage(), e);
             }
             printer.flush();
         });
@@ -93,15 +81,16 @@ public final class LabelledCopy {
     }
 
     private static int jsonLines(Path source, Path out, List<? extends Column> added) {
+        TextLimits limits = TextLimits.current();
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8)) {
+            try (BoundedLines lines = new BoundedLines(source, limits)) {
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = lines.next()) != null) {
                     if (line.isBlank()) continue;
                     String object = line.strip();
-                    if (!object.startsWith("{") || !object.endsWith("}")) {
+                    if (lines.tooLong() || !object.startsWith("{") || !object.endsWith("}")) {
                         throw new ClusterbyException.BadFile(source + " changed while clustering: a line is no longer one object");
                     }
                     int row = copied[0]++;
