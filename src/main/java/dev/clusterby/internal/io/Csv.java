@@ -10,12 +10,10 @@ import dev.clusterby.IntColumn;
 import dev.clusterby.StringColumn;
 import dev.clusterby.TensorColumn;
 import dev.clusterby.TimestampColumn;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -133,17 +131,17 @@ final class Csv {
                         + "' is a tensor, which CSV cannot hold; write it to a .npy file, or drop the column first");
             }
         }
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build();
         AtomicFiles.write(path, out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(writer, format);
-            printer.printRecord(columns.stream().map(Column::name).toList());
-            Object[] row = new Object[columns.size()];
+            CsvWriter printer = new CsvWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), delimiter);
+            for (Column column : columns) printer.print(column.name());
+            printer.println();
             for (int r = 0; r < panel.size(); r++) {
-                for (int c = 0; c < row.length; c++) row[c] = cell(columns.get(c), r);
-                // A lone missing value would be an empty line, which readers skip; an empty string prints as "".
-                if (row.length == 1 && row[0] == null) row[0] = "";
-                printer.printRecord(row);
+                for (Column column : columns) {
+                    String cell = cell(column, r);
+                    // A lone missing value would be an empty line, which readers skip; an empty string prints as "".
+                    printer.print(cell == null && columns.size() == 1 ? "" : cell);
+                }
+                printer.println();
             }
             printer.flush();
         });

@@ -3,8 +3,6 @@ package dev.clusterby.internal.io;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
 import dev.clusterby.IntColumn;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -56,12 +54,10 @@ public final class LabelledCopy {
     }
 
     private static int csv(Path source, Path out, List<? extends Column> added, char delimiter) {
-        CSVFormat write = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build();
         TextLimits limits = TextLimits.current();
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
-            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(writer, write);
+            CsvWriter printer = new CsvWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8)), delimiter);
             // Field by field, as the reader reads them: a record is never held whole.
             try (CsvScanner scanner = new CsvScanner(source, delimiter, limits)) {
                 boolean header = true;

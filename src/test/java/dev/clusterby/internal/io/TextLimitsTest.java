@@ -23,7 +23,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The text readers' budgets on hostile files, and the streaming CSV scanner against commons-csv on random text. */
+/** The text readers' budgets on hostile files, and the streaming CSV scanner and writer against commons-csv (test scope) on random text. */
 class TextLimitsTest {
     @TempDir Path dir;
 
@@ -145,7 +145,7 @@ class TextLimitsTest {
         }
     }
 
-    /** The scanner reads what commons-csv (which the writer still uses) reads, or both refuse it. */
+    /** The scanner reads what commons-csv (which the library used to read with) reads, or both refuse it. */
     @Test
     void scannerAgreesWithCommonsCsvOnRandomText() throws IOException {
         Random random = new Random(11);
@@ -167,6 +167,38 @@ class TextLimitsTest {
             }
         }
         assertTrue(agreedOnErrors > 50, "the random inputs must include malformed ones: " + agreedOnErrors);
+    }
+
+    /** The writer writes what commons-csv's printer (which it replaced) wrote, byte for byte. */
+    @Test
+    void writerAgreesWithCommonsCsvOnRandomValues() throws IOException {
+        Random random = new Random(5);
+        String[] pieces = {"a", "1", ",", "\t", "\"", "\n", "\r", " ", "#", "!", "é", "日", "-", "~"};
+        for (char delimiter : new char[] {',', '\t'}) {
+            for (int trial = 0; trial < 2000; trial++) {
+                java.io.StringWriter ours = new java.io.StringWriter(), theirs = new java.io.StringWriter();
+                CsvWriter writer = new CsvWriter(ours, delimiter);
+                var printer = new org.apache.commons.csv.CSVPrinter(theirs,
+                        CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build());
+                for (int record = 0; record < 3; record++) {
+                    int fields = 1 + random.nextInt(3);
+                    for (int f = 0; f < fields; f++) {
+                        String value = null;
+                        if (random.nextInt(8) > 0) {
+                            StringBuilder text = new StringBuilder();
+                            for (int i = random.nextInt(4); i > 0; i--) text.append(pieces[random.nextInt(pieces.length)]);
+                            value = text.toString();
+                        }
+                        writer.print(value);
+                        printer.print(value);
+                    }
+                    writer.println();
+                    printer.println();
+                }
+                printer.flush();
+                assertEquals(theirs.toString(), ours.toString());
+            }
+        }
     }
 
     private static List<List<String>> commons(String text) throws IOException {
