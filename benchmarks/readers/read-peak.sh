@@ -7,11 +7,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 file="$1"; base="$2"; heaps="${3:-8g}"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-deps="$(cd "$here" && ./mvnw -q -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)"
+# Each build on its own runtime dependencies (the build before streaming still needs commons-csv).
+deps() { (cd "$1/../.." && "$here/mvnw" -q -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime); }
 uptime
 for xmx in $heaps; do for build in "$base" "$here/target/classes"; do
   echo "== $build -Xmx$xmx"
   /usr/bin/time -f "time: %e s wall, max RSS %M kB" "$java" -Xmx"$xmx" --enable-native-access=ALL-UNNAMED \
-      -cp "$build:$deps" "$here/benchmarks/readers/ReadPeak.java" "$file" || echo "(failed: exit $?)"
+      -cp "$build:$(deps "$build")" "$here/benchmarks/readers/ReadPeak.java" "$file" || echo "(failed: exit $?)"
 done; done
 uptime
