@@ -41,6 +41,12 @@ final class CsvWriter {
         out.write('"');
     }
 
+    /** One record: its fields, then its end. */
+    void printRecord(Iterable<String> fields) throws IOException {
+        for (String field : fields) print(field);
+        println();
+    }
+
     /** Ends the current record. */
     void println() throws IOException {
         out.write('\n');
