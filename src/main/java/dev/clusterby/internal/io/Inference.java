@@ -24,26 +24,10 @@ import java.util.BitSet;
 final class Inference {
     private Inference() {}
 
-    /** A column from text values; {@code null} or empty is missing. Blank values count as missing in typed columns. */
-    static Column fromText(String name, String[] values) {
-        if (allBlank(values)) return StringColumn.of(name, emptyToNull(values));
-        Column typed = asLongs(name, values);
-        if (typed == null) typed = asDoubles(name, values);
-        if (typed == null) typed = asBooleans(name, values);
-        if (typed == null) typed = asTimestamps(name, values);
-        return typed != null ? typed : StringColumn.of(name, emptyToNull(values));
-    }
-
-    /** Text values as timestamps if every non-blank one is an ISO-8601 date or date-time, else as strings. */
-    static Column timestampsOrStrings(String name, String[] values) {
-        Column typed = allBlank(values) ? null : asTimestamps(name, values);
-        return typed != null ? typed : StringColumn.of(name, emptyToNull(values));
-    }
-
     /**
-     * One column's values streamed through twice: {@link #observe} on a first pass decides the type exactly as
-     * {@link #fromText} would (or {@link #timestampsOrStrings} when made by {@link #timestampsOrStrings(String)}),
-     * without keeping the values; {@link #start} then allocates exactly that type for the rows, and {@link #set} on a
+     * One column's values streamed through twice: {@link #observe} on a first pass decides the type (the narrowest
+     * that every non-blank value parses as; blank values are missing in a typed column, and a column of blanks is
+     * strings), without keeping the values; {@link #start} then allocates exactly that type for the rows, and {@link #set} on a
      * second pass fills it, so memory holds the parsed columns and never the file's text.
      */
     static final class Streamed {
@@ -165,67 +149,6 @@ final class Inference {
         }
     }
 
-    private static IntColumn asLongs(String name, String[] values) {
-        long[] out = new long[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            try {
-                out[i] = Long.parseLong(values[i].strip());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return IntColumn.wrap(name, out, missing);
-    }
-
-    private static DoubleColumn asDoubles(String name, String[] values) {
-        double[] out = new double[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            Double parsed = parseDouble(values[i].strip());
-            if (parsed == null) return null;
-            out[i] = parsed;
-        }
-        return DoubleColumn.wrap(name, out, missing);
-    }
-
-    private static BooleanColumn asBooleans(String name, String[] values) {
-        BitSet trues = new BitSet(), missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            String v = values[i].strip();
-            if (v.equalsIgnoreCase("true")) trues.set(i);
-            else if (!v.equalsIgnoreCase("false")) return null;
-        }
-        return BooleanColumn.wrap(name, trues, missing, values.length);
-    }
-
-    private static TimestampColumn asTimestamps(String name, String[] values) {
-        long[] out = new long[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            Instant parsed = parseTimestamp(values[i].strip());
-            if (parsed == null) return null;
-            out[i] = parsed.toEpochMilli();
-        }
-        return TimestampColumn.wrap(name, out, missing);
-    }
-
     /**
      * A decimal number, or NaN / Infinity / inf in any case; {@code null} otherwise. Stricter than
      * {@link Double#parseDouble}, which would also take "1d", "2f" and hex floats, so codes like "7f" stay text.
@@ -273,16 +196,5 @@ final class Inference {
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
-    }
-
-    private static boolean allBlank(String[] values) {
-        for (String v : values) if (!isBlank(v)) return false;
-        return true;
-    }
-
-    private static String[] emptyToNull(String[] values) {
-        String[] out = values.clone();
-        for (int i = 0; i < out.length; i++) if (out[i] != null && out[i].isEmpty()) out[i] = null;
-        return out;
     }
 }
