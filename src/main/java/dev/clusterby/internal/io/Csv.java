@@ -59,11 +59,13 @@ final class Csv {
                 while (scanner.nextField() != null) {
                     // the header, read on the first pass
                 }
-                for (int row = 0; scanner.nextRecord(); row++) {
+                int row = 0;
+                for (; scanner.nextRecord(); row++) {
                     if (row == rows) throw changed(path);
                     String value;
                     for (int c = 0; (value = fieldOf(scanner, c, header.length, path)) != null; c++) columns[c].set(row, value);
                 }
+                if (row != rows) throw changed(path);
             } catch (IllegalArgumentException e) {
                 throw changed(path);
             }
