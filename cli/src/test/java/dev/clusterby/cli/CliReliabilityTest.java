@@ -115,4 +115,34 @@ class CliReliabilityTest {
         }
         assertTrue(r.err().contains("cluster_1"), "the renaming is said: " + r.err());
     }
+
+    /** The text readers' budgets (lowered here to simulate gigabytes): exit 2, one error line naming file, row and column. */
+    @Test
+    void hostileTextFilesAreOneErrorLineNamingRowAndColumn() throws IOException {
+        Path field = Files.writeString(dir.resolve("field.csv"), "id,text\n1,a\n2," + "x".repeat(50_000) + "\n");
+        Path quote = Files.writeString(dir.resolve("quote.csv"), "id,text\n1,\"never closed\n" + "2,b\n".repeat(5000));
+        Path line = Files.writeString(dir.resolve("line.jsonl"), "{\"id\": 1, \"text\": \"" + "y".repeat(50_000) + "\"}\n");
+        System.setProperty("clusterby.read.maxFieldBytes", "4096");
+        try {
+            Run r = run("cluster", field.toString(), "--by", "text");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.errorLine().startsWith("error: " + field + " line 3 (row 2), column 'text': a field of more than 4096 bytes"), r.err());
+            r = run("cluster", quote.toString(), "--by", "text");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.errorLine().startsWith("error: " + quote + " line 2 (row 1), column 'text'"), r.err());
+            r = run("cluster", line.toString(), "--by", "text");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.errorLine().startsWith("error: " + line + " line 1, column 'text'"), r.err());
+        } finally {
+            System.clearProperty("clusterby.read.maxFieldBytes");
+        }
+        System.setProperty("clusterby.read.maxFileBytes", "1000");
+        try {
+            Run r = run("cluster", quote.toString(), "--by", "text");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.errorLine().contains("over the budget of 1000 bytes per text file"), r.err());
+        } finally {
+            System.clearProperty("clusterby.read.maxFileBytes");
+        }
+    }
 }

@@ -32,17 +32,7 @@ public final class BoundedImages {
 
     /** The pixel budget in force: the property, else the environment variable, else the default. */
     public static long maxPixels() {
-        String text = System.getProperty("clusterby.image.maxPixels");
-        if (text == null || text.isBlank()) text = System.getenv("CLUSTERBY_IMAGE_MAX_PIXELS");
-        if (text == null || text.isBlank()) return DEFAULT_MAX_PIXELS;
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value > 0) return value;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new dev.clusterby.ClusterbyException.BadOption("clusterby.image.maxPixels",
-                "expected a positive whole number of pixels, got '" + text + "'");
+        return TextLimits.positive("clusterby.image.maxPixels", "CLUSTERBY_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS, "pixels");
     }
 
     /** Decodes the first image of the stream, or fails with the reason; the caller closes the stream. */

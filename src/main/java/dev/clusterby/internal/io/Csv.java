@@ -10,53 +10,68 @@ import dev.clusterby.IntColumn;
 import dev.clusterby.StringColumn;
 import dev.clusterby.TensorColumn;
 import dev.clusterby.TimestampColumn;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** CSV and TSV (the same, with a tab delimiter): a header row, then one record per row; types are inferred. */
 final class Csv {
     private Csv() {}
 
+    /**
+     * Two passes over the file, one field in memory at a time: the first decides each column's type and counts the
+     * rows, the second fills columns allocated for exactly those rows and types (after checking they fit the heap).
+     */
     static DataPanel read(Path path, char delimiter) {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).build();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.parse(reader, format)) {
-            Iterator<CSVRecord> records = parser.iterator();
-            if (!hasNext(records, parser, path)) throw new ClusterbyException.BadFile(path + ": empty file, expected a header row");
-            String[] header = header(next(records, parser, path), path);
-            List<List<String>> cells = new ArrayList<>();
-            for (int c = 0; c < header.length; c++) cells.add(new ArrayList<>());
-            while (hasNext(records, parser, path)) {
-                CSVRecord record = next(records, parser, path);
-                if (record.size() != header.length) {
-                    throw new ClusterbyException.BadFile(path + " line " + parser.getCurrentLineNumber() + " (record "
-                            + record.getRecordNumber() + "): has " + record.size() + " fields, the header has " + header.length);
+        TextLimits limits = TextLimits.current();
+        try {
+            String[] header;
+            Inference.Streamed[] columns;
+            int rows = 0;
+            try (CsvScanner scanner = new CsvScanner(path, delimiter, limits)) {
+                if (!scanner.nextRecord()) throw new ClusterbyException.BadFile(path + ": empty file, expected a header row");
+                header = header(scanner, path);
+                columns = new Inference.Streamed[header.length];
+                for (int c = 0; c < header.length; c++) columns[c] = Inference.Streamed.inferred(header[c]);
+                while (scanner.nextRecord()) {
+                    if (rows == MAX_ROWS) throw new ClusterbyException.BadFile(path + ": more than " + MAX_ROWS + " rows, more than a panel holds");
+                    String value;
+                    for (int c = 0; (value = fieldOf(scanner, c, header.length, path)) != null; c++) columns[c].observe(value);
+                    rows++;
                 }
-                for (int c = 0; c < header.length; c++) cells.get(c).add(record.get(c));
             }
-            List<Column> columns = new ArrayList<>(header.length);
-            for (int c = 0; c < header.length; c++) columns.add(Inference.fromText(header[c], cells.get(c).toArray(String[]::new)));
-            return DataPanel.of(columns);
+            long bytes = 0;
+            for (Inference.Streamed column : columns) bytes += column.bytes(rows);
+            TextLimits.checkHeap(path, rows, header.length, bytes);
+            for (Inference.Streamed column : columns) column.start(rows);
+            try (CsvScanner scanner = new CsvScanner(path, delimiter, limits)) {
+                scanner.names(header);
+                scanner.nextRecord();
+                while (scanner.nextField() != null) {
+                    // the header, read on the first pass
+                }
+                int row = 0;
+                for (; scanner.nextRecord(); row++) {
+                    if (row == rows) throw changed(path);
+                    String value;
+                    for (int c = 0; (value = fieldOf(scanner, c, header.length, path)) != null; c++) columns[c].set(row, value);
+                }
+                if (row != rows) throw changed(path);
+            } catch (IllegalArgumentException e) {
+                throw changed(path);
+            }
+            List<Column> out = new ArrayList<>(header.length);
+            for (Inference.Streamed column : columns) out.add(column.column());
+            return DataPanel.of(out);
         } catch (CharacterCodingException e) {
             throw new ClusterbyException.BadFile(path + ": not valid UTF-8 text", e);
         } catch (IOException e) {
@@ -64,8 +79,35 @@ final class Csv {
         }
     }
 
-    private static String[] header(CSVRecord record, Path path) {
-        String[] names = record.values();
+    /** The most rows a panel holds: a Java array's length. */
+    private static final int MAX_ROWS = Integer.MAX_VALUE - 8;
+
+    private static ClusterbyException.BadFile changed(Path path) {
+        return new ClusterbyException.BadFile(path + " changed while it was read; read it again once it is complete");
+    }
+
+    /** Field c of the current record, or null at its end; a record with more or fewer fields than the header is an error. */
+    private static String fieldOf(CsvScanner scanner, int c, int width, Path path) throws IOException {
+        String value = scanner.nextField();
+        if ((value == null) == (c == width)) return value;
+        int fields = c;
+        if (value != null) {
+            fields++;
+            while (scanner.nextField() != null) fields++;
+        }
+        throw new ClusterbyException.BadFile(path + " line " + scanner.recordLine() + " (record " + scanner.recordNumber()
+                + "): has " + fields + " fields, the header has " + width);
+    }
+
+    private static String[] header(CsvScanner scanner, Path path) throws IOException {
+        List<String> list = new ArrayList<>();
+        long bytes = 0;
+        for (String name; (name = scanner.nextField()) != null; ) {
+            bytes += TextLimits.stringBytes(name) + 256;   // the name, and its column's state on the first pass
+            if (Integer.bitCount(list.size()) == 1 && list.size() >= 1024) TextLimits.checkHeap(path, 0, list.size(), bytes);
+            list.add(name);
+        }
+        String[] names = list.toArray(String[]::new);
         // Excel and Windows tools often start UTF-8 files with a byte-order mark; it is not part of the name.
         if (names.length > 0 && names[0].startsWith("\uFEFF")) names[0] = names[0].substring(1);
         Map<String, Integer> seen = new HashMap<>();
@@ -79,49 +121,8 @@ final class Csv {
                         + (earlier + 1) + " and " + (c + 1) + ")");
             }
         }
+        scanner.names(names);
         return names;
-    }
-
-    // Commons CSV reports malformed input (an unclosed quote, text after a closing quote) as an unchecked exception.
-    private static boolean hasNext(Iterator<CSVRecord> records, CSVParser parser, Path path) {
-        try {
-            return records.hasNext();
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw malformed(path, parser, e);
-        }
-    }
-
-    private static CSVRecord next(Iterator<CSVRecord> records, CSVParser parser, Path path) {
-        try {
-            return records.next();
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw malformed(path, parser, e);
-        }
-    }
-
-    private static final Pattern START_LINE = Pattern.compile("\\((?:startline|line) (\\d+)\\)\\s*");
-    private static final Pattern AT_LINE = Pattern.compile(" at line: (\\d+), position: (\\d+)");
-
-    private static ClusterbyException.BadFile malformed(Path path, CSVParser parser, RuntimeException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof CharacterCodingException) return new ClusterbyException.BadFile(path + ": not valid UTF-8 text", e);
-        String message = String.valueOf(cause.getMessage());
-        // Commons CSV puts the line where the bad field starts into its message; that line is the one to fix.
-        long line = parser.getCurrentLineNumber() + 1;
-        Matcher start = START_LINE.matcher(message);
-        if (start.find()) {
-            line = Long.parseLong(start.group(1));
-            message = start.replaceFirst("");
-        }
-        Matcher at = AT_LINE.matcher(message);
-        if (at.find()) {
-            line = Long.parseLong(at.group(1));
-            message = at.replaceFirst(" (character " + at.group(2) + ")");
-        }
-        if (message.startsWith("EOF reached before encapsulated token finished")) {
-            message = "a quoted field is never closed (a missing \" or a stray one)";
-        }
-        return new ClusterbyException.BadFile(path + " line " + line + ": malformed CSV: " + message, e);
     }
 
     static void write(DataPanel panel, Path path, char delimiter) {
@@ -132,17 +133,17 @@ final class Csv {
                         + "' is a tensor, which CSV cannot hold; write it to a .npy file, or drop the column first");
             }
         }
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build();
         AtomicFiles.write(path, out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(writer, format);
-            printer.printRecord(columns.stream().map(Column::name).toList());
-            Object[] row = new Object[columns.size()];
+            CsvWriter printer = new CsvWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), delimiter);
+            for (Column column : columns) printer.print(column.name());
+            printer.println();
             for (int r = 0; r < panel.size(); r++) {
-                for (int c = 0; c < row.length; c++) row[c] = cell(columns.get(c), r);
-                // A lone missing value would be an empty line, which readers skip; an empty string prints as "".
-                if (row.length == 1 && row[0] == null) row[0] = "";
-                printer.printRecord(row);
+                for (Column column : columns) {
+                    String cell = cell(column, r);
+                    // A lone missing value would be an empty line, which readers skip; an empty string prints as "".
+                    printer.print(cell == null && columns.size() == 1 ? "" : cell);
+                }
+                printer.println();
             }
             printer.flush();
         });

@@ -24,81 +24,129 @@ import java.util.BitSet;
 final class Inference {
     private Inference() {}
 
-    /** A column from text values; {@code null} or empty is missing. Blank values count as missing in typed columns. */
-    static Column fromText(String name, String[] values) {
-        if (allBlank(values)) return StringColumn.of(name, emptyToNull(values));
-        Column typed = asLongs(name, values);
-        if (typed == null) typed = asDoubles(name, values);
-        if (typed == null) typed = asBooleans(name, values);
-        if (typed == null) typed = asTimestamps(name, values);
-        return typed != null ? typed : StringColumn.of(name, emptyToNull(values));
-    }
+    /**
+     * One column's values streamed through twice: {@link #observe} on a first pass decides the type (the narrowest
+     * that every non-blank value parses as; blank values are missing in a typed column, and a column of blanks is
+     * strings), without keeping the values; {@link #start} then allocates exactly that type for the rows, and {@link #set} on a
+     * second pass fills it, so memory holds the parsed columns and never the file's text.
+     */
+    static final class Streamed {
+        private enum Kind { LONG, DOUBLE, BOOLEAN, TIMESTAMP, STRING }
 
-    /** Text values as timestamps if every non-blank one is an ISO-8601 date or date-time, else as strings. */
-    static Column timestampsOrStrings(String name, String[] values) {
-        Column typed = allBlank(values) ? null : asTimestamps(name, values);
-        return typed != null ? typed : StringColumn.of(name, emptyToNull(values));
-    }
+        final String name;
+        private boolean longs, doubles, booleans, timestamps = true, any;
+        private long textBytes;
+        private Kind kind;
+        private long[] longValues;
+        private double[] doubleValues;
+        private String[] strings;
+        private BitSet trues, missing;
+        private int rows;
 
-    private static IntColumn asLongs(String name, String[] values) {
-        long[] out = new long[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
+        private Streamed(String name, boolean numbersAndBooleans) {
+            this.name = name;
+            longs = doubles = booleans = numbersAndBooleans;
+        }
+
+        /** Text whose type is inferred among int64, float64, boolean, timestamp and string. */
+        static Streamed inferred(String name) {
+            return new Streamed(name, true);
+        }
+
+        /** Text that is timestamps if all are, else strings (JSON strings). */
+        static Streamed timestampsOrStrings(String name) {
+            return new Streamed(name, false);
+        }
+
+        /** First pass: one value ({@code null} or blank is missing). */
+        void observe(String value) {
+            if (value == null) return;
+            if (!value.isEmpty()) textBytes += TextLimits.stringBytes(value);
+            if (value.isBlank()) return;
+            any = true;
+            String v = value.strip();
+            if (longs) {
+                try {
+                    Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    longs = false;
+                }
             }
-            try {
-                out[i] = Long.parseLong(values[i].strip());
-            } catch (NumberFormatException e) {
-                return null;
+            if (doubles && parseDouble(v) == null) doubles = false;
+            if (booleans && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) booleans = false;
+            if (timestamps && parseTimestamp(v) == null) timestamps = false;
+        }
+
+        private Kind kind() {
+            if (!any) return Kind.STRING;
+            return longs ? Kind.LONG : doubles ? Kind.DOUBLE : booleans ? Kind.BOOLEAN : timestamps ? Kind.TIMESTAMP : Kind.STRING;
+        }
+
+        /** The heap the column will take on {@code rows} rows, once observed. */
+        long bytes(long rows) {
+            return switch (kind()) {
+                case LONG, DOUBLE, TIMESTAMP -> rows * 8 + rows / 8;
+                case BOOLEAN -> rows / 4;
+                case STRING -> rows * 16 + textBytes;   // the references twice: StringColumn.of copies its array
+            };
+        }
+
+        /** Allocates the column for {@code rows} rows, once every value is observed. */
+        void start(int rows) {
+            this.rows = rows;
+            kind = kind();
+            missing = new BitSet();
+            switch (kind) {
+                case LONG, TIMESTAMP -> longValues = new long[rows];
+                case DOUBLE -> doubleValues = new double[rows];
+                case BOOLEAN -> trues = new BitSet();
+                case STRING -> strings = new String[rows];
             }
         }
-        return IntColumn.wrap(name, out, missing);
-    }
 
-    private static DoubleColumn asDoubles(String name, String[] values) {
-        double[] out = new double[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            Double parsed = parseDouble(values[i].strip());
-            if (parsed == null) return null;
-            out[i] = parsed;
+        private static <T> T changedUnless(T parsed) {
+            if (parsed == null) throw new IllegalArgumentException("a value no longer parses as on the first pass");
+            return parsed;
         }
-        return DoubleColumn.wrap(name, out, missing);
-    }
 
-    private static BooleanColumn asBooleans(String name, String[] values) {
-        BitSet trues = new BitSet(), missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
+        /** Second pass: the value of a row, as observed on the first; IllegalArgumentException if it no longer parses. */
+        void set(int row, String value) {
+            if (kind == Kind.STRING) {
+                strings[row] = value == null || value.isEmpty() ? null : value;
+                return;
             }
-            String v = values[i].strip();
-            if (v.equalsIgnoreCase("true")) trues.set(i);
-            else if (!v.equalsIgnoreCase("false")) return null;
+            if (isBlank(value)) {
+                missing.set(row);
+                return;
+            }
+            String v = value.strip();
+            switch (kind) {
+                case LONG -> longValues[row] = Long.parseLong(v);
+                case DOUBLE -> doubleValues[row] = changedUnless(parseDouble(v));
+                case BOOLEAN -> {
+                    if (v.equalsIgnoreCase("true")) trues.set(row);
+                    else if (!v.equalsIgnoreCase("false")) changedUnless(null);
+                }
+                case TIMESTAMP -> longValues[row] = changedUnless(parseTimestamp(v)).toEpochMilli();
+                case STRING -> throw new IllegalStateException();
+            }
         }
-        return BooleanColumn.wrap(name, trues, missing, values.length);
-    }
 
-    private static TimestampColumn asTimestamps(String name, String[] values) {
-        long[] out = new long[values.length];
-        BitSet missing = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (isBlank(values[i])) {
-                missing.set(i);
-                continue;
-            }
-            Instant parsed = parseTimestamp(values[i].strip());
-            if (parsed == null) return null;
-            out[i] = parsed.toEpochMilli();
+        /** Marks a row missing (a JSON null, or a key a line does not have). */
+        void setMissing(int row) {
+            if (kind != Kind.STRING) missing.set(row);
         }
-        return TimestampColumn.wrap(name, out, missing);
+
+        /** The filled column. */
+        Column column() {
+            return switch (kind) {
+                case LONG -> IntColumn.wrap(name, longValues, missing);
+                case DOUBLE -> DoubleColumn.wrap(name, doubleValues, missing);
+                case BOOLEAN -> BooleanColumn.wrap(name, trues, missing, rows);
+                case TIMESTAMP -> TimestampColumn.wrap(name, longValues, missing);
+                case STRING -> StringColumn.of(name, strings);
+            };
+        }
     }
 
     /**
@@ -148,16 +196,5 @@ final class Inference {
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
-    }
-
-    private static boolean allBlank(String[] values) {
-        for (String v : values) if (!isBlank(v)) return false;
-        return true;
-    }
-
-    private static String[] emptyToNull(String[] values) {
-        String[] out = values.clone();
-        for (int i = 0; i < out.length; i++) if (out[i] != null && out[i].isEmpty()) out[i] = null;
-        return out;
     }
 }

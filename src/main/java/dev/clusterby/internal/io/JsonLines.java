@@ -16,7 +16,6 @@ import dev.clusterby.StringColumn;
 import dev.clusterby.TensorColumn;
 import dev.clusterby.TimestampColumn;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -28,7 +27,6 @@ import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,50 +98,254 @@ final class JsonLines {
             "Infinity", Double.POSITIVE_INFINITY, "+Infinity", Double.POSITIVE_INFINITY, "+INF", Double.POSITIVE_INFINITY,
             "-Infinity", Double.NEGATIVE_INFINITY, "-INF", Double.NEGATIVE_INFINITY);
 
+    /**
+     * Two passes over the file, one line in memory at a time: the first decides each column's type and counts the
+     * rows, the second fills columns allocated for exactly those rows and types (after checking they fit the heap).
+     */
     static DataPanel read(Path path) {
-        Map<String, List<Node>> values = new LinkedHashMap<>();
+        TextLimits limits = TextLimits.current();
+        Map<String, Field> fields = new LinkedHashMap<>();
         int rows = 0;
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNumber = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) continue;
-                Node node;
-                try {
-                    node = parse(line);
-                } catch (IOException | IllegalStateException | NumberFormatException e) {
-                    throw new ClusterbyException.BadFile(path + " line " + lineNumber + ": invalid JSON: " + describe(e), e);
+        try {
+            try (BoundedLines lines = new BoundedLines(path, limits)) {
+                for (Obj object; (object = nextObject(lines, path, limits)) != null; rows++) {
+                    if (rows == Integer.MAX_VALUE - 8) throw new ClusterbyException.BadFile(path + ": more rows than a panel holds");
+                    for (Map.Entry<String, Node> entry : object.fields().entrySet()) {
+                        Field field = fields.get(entry.getKey());
+                        if (field == null) {
+                            // Each column's state costs a few hundred bytes: a file of ever new keys must not exhaust the heap.
+                            if (Integer.bitCount(fields.size()) == 1 && fields.size() >= 1024) {
+                                TextLimits.checkHeap(path, rows, fields.size(), fields.size() * 512L);
+                            }
+                            fields.put(entry.getKey(), field = new Field(entry.getKey()));
+                        }
+                        field.observe(entry.getValue());
+                    }
                 }
-                if (!(node instanceof Obj object)) {
-                    throw new ClusterbyException.BadFile(path + " line " + lineNumber + ": expected a JSON object, found "
-                            + typeName(node));
+            }
+            if (rows == 0) throw new ClusterbyException.BadFile(path + ": no JSON objects found");
+            long bytes = 0;
+            for (Field field : fields.values()) bytes += field.bytes(rows);
+            TextLimits.checkHeap(path, rows, fields.size(), bytes);
+            try {
+                for (Field field : fields.values()) field.start(rows);
+                try (BoundedLines lines = new BoundedLines(path, limits)) {
+                    int row = 0;
+                    for (Obj object; (object = nextObject(lines, path, limits)) != null; row++) {
+                        if (row == rows) throw changed(path);
+                        for (Map.Entry<String, Node> entry : object.fields().entrySet()) {
+                            Field field = fields.get(entry.getKey());
+                            if (field == null) throw changed(path);
+                            field.set(row, entry.getValue());
+                        }
+                    }
+                    if (row != rows) throw changed(path);
+                } catch (IllegalArgumentException e) {
+                    throw changed(path);
                 }
-                for (Map.Entry<String, Node> field : object.fields().entrySet()) {
-                    List<Node> column = values.computeIfAbsent(field.getKey(), k -> new ArrayList<>());
-                    while (column.size() < rows) column.add(null);
-                    column.add(field.getValue() == Null.NULL ? null : field.getValue());
-                }
-                rows++;
+                List<Column> columns = new ArrayList<>(fields.size());
+                for (Field field : fields.values()) columns.add(field.column());
+                return DataPanel.of(columns);
+            } catch (RuntimeException e) {
+                for (Field field : fields.values()) field.close();
+                throw e;
             }
         } catch (CharacterCodingException e) {
             throw new ClusterbyException.BadFile(path + ": not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new ClusterbyException.BadFile("cannot read " + path + ": " + AtomicFiles.describe(e), e);
         }
-        if (rows == 0) throw new ClusterbyException.BadFile(path + ": no JSON objects found");
-        List<Column> columns = new ArrayList<>();
-        try {
-            for (Map.Entry<String, List<Node>> entry : values.entrySet()) {
-                List<Node> column = entry.getValue();
-                while (column.size() < rows) column.add(null);
-                columns.add(column(entry.getKey(), column.toArray(Node[]::new)));
+    }
+
+    private static ClusterbyException.BadFile changed(Path path) {
+        return new ClusterbyException.BadFile(path + " changed while it was read; read it again once it is complete");
+    }
+
+    /** The next non-blank line's object, or null at the end; a line past the budget, or not one object, is an error. */
+    private static Obj nextObject(BoundedLines lines, Path path, TextLimits limits) throws IOException {
+        String line;
+        while ((line = lines.next()) != null) {
+            if (lines.tooLong()) {
+                String column = columnAt(line);
+                throw limits.fieldTooBig(path, "line " + lines.number() + (column == null ? "" : ", column '" + column + "'"),
+                        "a line (JSON Lines are read a line at a time)");
             }
-            return DataPanel.of(columns);
-        } catch (RuntimeException e) {
-            for (Column c : columns) if (c instanceof TensorColumn t) t.close();
-            throw e;
+            if (line.isBlank()) continue;
+            Node node;
+            try {
+                node = parse(line);
+            } catch (IOException | IllegalStateException | NumberFormatException e) {
+                throw new ClusterbyException.BadFile(path + " line " + lines.number() + ": invalid JSON: " + describe(e), e);
+            }
+            if (!(node instanceof Obj object)) {
+                throw new ClusterbyException.BadFile(path + " line " + lines.number() + ": expected a JSON object, found "
+                        + typeName(node));
+            }
+            return object;
         }
+        return null;
+    }
+
+    /** The top-level key whose value the start of a line ends in, to name the column of a line over the budget. */
+    private static String columnAt(String start) {
+        JsonReader reader = new JsonReader(new StringReader(start));
+        reader.setStrictness(Strictness.LENIENT);
+        String name = null;
+        try {
+            reader.beginObject();
+            while (true) {
+                name = reader.nextName();
+                reader.skipValue();
+            }
+        } catch (IOException | RuntimeException e) {
+            return name;
+        }
+    }
+
+    /** Which JSON types a column's values have (first pass), then its values in the one column type they make (second). */
+    private static final class Field {
+        private enum Kind { TEXT, LONG, DOUBLE, BOOLEAN, TENSOR, MIXED }
+
+        final String name;
+        private boolean integral = true, numbers = true, booleans = true, strings = true, vectors = true, any;
+        private int dim = -1;
+        private long mixedBytes;
+        private final Inference.Streamed text;
+        private Kind kind;
+        private int rows;
+        private long[] longs;
+        private double[] doubles;
+        private String[] mixed;
+        private BitSet trues, present;
+        private TensorColumn tensor;
+
+        Field(String name) {
+            this.name = name;
+            this.text = Inference.Streamed.timestampsOrStrings(name);
+        }
+
+        /**
+         * Integers → int64; numbers → float64; booleans → boolean; strings → timestamp if all are ISO-8601, else
+         * string; equal-length arrays of numbers → tensor. Anything mixed or nested becomes text (JSON for
+         * objects and arrays).
+         */
+        void observe(Node node) {
+            if (node == Null.NULL) return;
+            any = true;
+            integral &= node instanceof Num num && num.fitsLong();
+            numbers &= node instanceof Num || isNonFiniteText(node);
+            booleans &= node instanceof Bool;
+            strings &= node instanceof Str;
+            if (strings) text.observe(((Str) node).value());
+            if (vectors) {
+                int size = node instanceof Arr a ? a.items().size() : 0;
+                vectors = isNumberArray(node) && (dim < 0 || size == dim);
+                dim = size;
+            }
+            mixedBytes += 48 + 2 * jsonLength(node);
+        }
+
+        private Kind kind() {
+            // A float column written with NaN as a string ("NaN") reads back as numbers, not text.
+            if (!any || strings) return Kind.TEXT;
+            if (integral) return Kind.LONG;
+            if (numbers) return Kind.DOUBLE;
+            if (booleans) return Kind.BOOLEAN;
+            return vectors && dim > 0 ? Kind.TENSOR : Kind.MIXED;
+        }
+
+        long bytes(long n) {
+            return switch (kind()) {
+                case TEXT -> text.bytes(n);
+                case LONG, DOUBLE -> n * 8 + n / 4;
+                case BOOLEAN -> n / 4;
+                case TENSOR -> n * dim * 4 + n / 8;   // off the heap, but memory all the same
+                case MIXED -> n * 16 + mixedBytes;
+            };
+        }
+
+        void start(int n) {
+            rows = n;
+            kind = kind();
+            present = new BitSet();
+            switch (kind) {
+                case TEXT -> text.start(n);
+                case LONG -> longs = new long[n];
+                case DOUBLE -> doubles = new double[n];
+                case BOOLEAN -> trues = new BitSet();
+                case TENSOR -> tensor = TensorColumn.allocate(name, n, dim);
+                case MIXED -> mixed = new String[n];
+            }
+        }
+
+        /** Second pass; IllegalArgumentException when the value is not of the first pass's kind (the file changed). */
+        void set(int row, Node node) {
+            if (node == Null.NULL) return;
+            present.set(row);
+            switch (kind) {
+                case TEXT -> text.set(row, node instanceof Str s ? s.value() : changed());
+                case LONG -> longs[row] = node instanceof Num num && num.fitsLong() ? num.longValue() : changed();
+                case DOUBLE -> doubles[row] = node instanceof Num num ? num.doubleValue()
+                        : node instanceof Str s && Inference.parseDouble(s.value()) instanceof Double d ? d : changed();
+                case BOOLEAN -> {
+                    if (!(node instanceof Bool b)) changed();
+                    else if (b.value()) trues.set(row);
+                }
+                case TENSOR -> {
+                    if (!isNumberArray(node) || ((Arr) node).items().size() != dim) changed();
+                    List<Node> items = ((Arr) node).items();
+                    MemorySegment segment = tensor.segment();
+                    for (int j = 0; j < dim; j++) {
+                        segment.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * dim + j, ((Num) items.get(j)).floatValue());
+                    }
+                }
+                case MIXED -> mixed[row] = node instanceof Str s ? s.value() : toJson(node);
+            }
+        }
+
+        private static <T> T changed() {
+            throw new IllegalArgumentException("a value is not of the kind the first pass found");
+        }
+
+        Column column() {
+            BitSet missing = (BitSet) present.clone();
+            missing.flip(0, rows);
+            return switch (kind) {
+                case TEXT -> {
+                    for (int r = missing.nextSetBit(0); r >= 0; r = missing.nextSetBit(r + 1)) text.setMissing(r);
+                    yield text.column();
+                }
+                case LONG -> IntColumn.wrap(name, longs, missing);
+                case DOUBLE -> DoubleColumn.wrap(name, doubles, missing);
+                case BOOLEAN -> BooleanColumn.wrap(name, trues, missing, rows);
+                case TENSOR -> missing.isEmpty() ? tensor : tensor.withMissing(missing);
+                case MIXED -> StringColumn.of(name, mixed);
+            };
+        }
+
+        void close() {
+            if (tensor != null) tensor.close();
+        }
+    }
+
+    /** The length of a value's compact JSON, about: what a mixed column holds of it as text. */
+    private static long jsonLength(Node node) {
+        return switch (node) {
+            case Obj o -> {
+                long n = 2;
+                for (Map.Entry<String, Node> field : o.fields().entrySet()) n += field.getKey().length() + 4 + jsonLength(field.getValue());
+                yield n;
+            }
+            case Arr a -> {
+                long n = 2;
+                for (Node item : a.items()) n += 1 + jsonLength(item);
+                yield n;
+            }
+            case Str t -> t.value().length() + 2;
+            case Num n -> n.text().length();
+            case Bool b -> 5;
+            case Null n -> 4;
+        };
     }
 
     private static String typeName(Node node) {
@@ -263,73 +465,6 @@ final class JsonLines {
             if (line.startsWith(literal, i) && (end == line.length() || " \t\r\n,]}".indexOf(line.charAt(end)) >= 0)) return literal;
         }
         return null;
-    }
-
-    /**
-     * Integers → int64; numbers → float64; booleans → boolean; strings → timestamp if all are ISO-8601, else
-     * string; equal-length arrays of numbers → tensor. Anything mixed or nested becomes text (JSON for
-     * objects and arrays).
-     */
-    private static Column column(String name, Node[] nodes) {
-        boolean allIntegral = true, allNumbers = true, allBooleans = true, allStrings = true, allVectors = true;
-        int dim = -1;
-        boolean any = false;
-        for (Node node : nodes) {
-            if (node == null) continue;
-            any = true;
-            allIntegral &= node instanceof Num num && num.fitsLong();
-            allNumbers &= node instanceof Num || isNonFiniteText(node);
-            allBooleans &= node instanceof Bool;
-            allStrings &= node instanceof Str;
-            if (allVectors) {
-                int size = node instanceof Arr a ? a.items().size() : 0;
-                allVectors = isNumberArray(node) && (dim < 0 || size == dim);
-                dim = size;
-            }
-        }
-        // A float column written with NaN as a string ("NaN") reads back as numbers, not text.
-        allNumbers &= !allStrings;
-        if (!any || allStrings) {
-            String[] text = new String[nodes.length];
-            for (int i = 0; i < nodes.length; i++) text[i] = nodes[i] == null ? null : ((Str) nodes[i]).value();
-            return any ? Inference.timestampsOrStrings(name, text) : StringColumn.of(name, text);
-        }
-        BitSet missing = new BitSet();
-        for (int i = 0; i < nodes.length; i++) if (nodes[i] == null) missing.set(i);
-        if (allIntegral) {
-            long[] out = new long[nodes.length];
-            for (int i = 0; i < nodes.length; i++) if (nodes[i] != null) out[i] = ((Num) nodes[i]).longValue();
-            return IntColumn.wrap(name, out, missing);
-        }
-        if (allNumbers) {
-            double[] out = new double[nodes.length];
-            for (int i = 0; i < nodes.length; i++) {
-                if (nodes[i] != null) out[i] = nodes[i] instanceof Num num ? num.doubleValue() : Inference.parseDouble(((Str) nodes[i]).value());
-            }
-            return DoubleColumn.wrap(name, out, missing);
-        }
-        if (allBooleans) {
-            BitSet trues = new BitSet();
-            for (int i = 0; i < nodes.length; i++) if (nodes[i] != null && ((Bool) nodes[i]).value()) trues.set(i);
-            return BooleanColumn.wrap(name, trues, missing, nodes.length);
-        }
-        if (allVectors && dim > 0) {
-            TensorColumn tensor = TensorColumn.allocate(name, nodes.length, dim);
-            MemorySegment segment = tensor.segment();
-            for (int i = 0; i < nodes.length; i++) {
-                if (nodes[i] == null) continue;
-                List<Node> items = ((Arr) nodes[i]).items();
-                for (int j = 0; j < dim; j++) {
-                    segment.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * dim + j, ((Num) items.get(j)).floatValue());
-                }
-            }
-            return missing.isEmpty() ? tensor : tensor.withMissing(missing);
-        }
-        String[] text = new String[nodes.length];
-        for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null) text[i] = nodes[i] instanceof Str s ? s.value() : toJson(nodes[i]);
-        }
-        return StringColumn.of(name, text);
     }
 
     private static boolean isNonFiniteText(Node node) {

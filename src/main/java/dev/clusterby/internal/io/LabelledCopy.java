@@ -3,20 +3,12 @@ package dev.clusterby.internal.io;
 import dev.clusterby.ClusterbyException;
 import dev.clusterby.Column;
 import dev.clusterby.IntColumn;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +19,8 @@ import java.util.Locale;
  * every input value exactly as the file wrote it: the zip {@code 02134}, a 20-digit id, a timestamp with
  * microseconds and an offset, a nested object or a vector. Typed reading would turn those into numbers, instants and
  * tensors and write them back differently, so the copy re-reads the source text instead of the panel. Rows are the
- * reader's rows (CSV records after the header; non-blank JSON lines), so they line up with the panel's.
+ * reader's rows (CSV records after the header; non-blank JSON lines), so they line up with the panel's. The source
+ * is streamed as the readers stream it (one record or line at a time, within the same budgets).
  *
  * <p>Across formats the text stays the text: a CSV cell goes to JSON as a number literal when every filled cell of
  * its column is a valid JSON number as written ({@code 1.50} stays {@code 1.50}), as {@code true}/{@code false}
@@ -75,14 +68,12 @@ public final class LabelledCopy {
     }
 
     private static int csv(Path source, Path out, List<? extends Column> added, char from, char to) {
-        CSVFormat write = CSVFormat.DEFAULT.builder().setDelimiter(to).setRecordSeparator('\n').build();
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
-            CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), write);
-            try (CSVParser parser = parse(source, from)) {
-                for (CSVRecord record : parser) {
-                    List<String> cells = cells(record);
-                    if (record.getRecordNumber() == 1) {
+            CsvWriter printer = writer(stream, to);
+            try (CsvScanner scanner = new CsvScanner(source, from, TextLimits.current())) {
+                for (List<String> cells; (cells = record(scanner)) != null; ) {
+                    if (scanner.recordNumber() == 1) {
                         for (Column column : added) cells.add(column.name());
                     } else {
                         int row = copied[0]++;
@@ -90,8 +81,6 @@ public final class LabelledCopy {
                     }
                     printer.printRecord(cells);
                 }
-            } catch (UncheckedIOException | IllegalStateException e) {
-                throw unreadable(source, e);
             }
             printer.flush();
         });
@@ -102,12 +91,12 @@ public final class LabelledCopy {
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8)) {
+            try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = lines.next()) != null) {
                     if (line.isBlank()) continue;
                     String object = line.strip();
-                    if (!object.startsWith("{") || !object.endsWith("}")) {
+                    if (lines.tooLong() || !object.startsWith("{") || !object.endsWith("}")) {
                         throw new ClusterbyException.BadFile(source + " changed while clustering: a line is no longer one object");
                     }
                     int row = copied[0]++;
@@ -128,10 +117,6 @@ public final class LabelledCopy {
         return copied[0];
     }
 
-    private static CSVFormat csvFormat(char delimiter) {
-        return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).build();
-    }
-
     private enum JsonKind { NONE, NUMBER, BOOLEAN, STRING }
 
     private static JsonKind kindOf(String cell) {
@@ -139,17 +124,17 @@ public final class LabelledCopy {
         return JSON_NUMBER.matcher(cell).matches() ? JsonKind.NUMBER : JsonKind.STRING;
     }
 
-    /** A CSV or TSV file's records as cell lists, the header first with its byte-order mark removed. */
-    private static CSVParser parse(Path source, char delimiter) throws IOException {
-        return CSVParser.parse(Files.newBufferedReader(source, StandardCharsets.UTF_8), csvFormat(delimiter));
+    /** The next record's cells, the header's without its byte-order mark; null at the end of the file. */
+    private static List<String> record(CsvScanner scanner) throws IOException {
+        if (!scanner.nextRecord()) return null;
+        List<String> cells = new ArrayList<>();
+        for (String cell; (cell = scanner.nextField()) != null; ) cells.add(cell);
+        if (scanner.recordNumber() == 1 && cells.get(0).startsWith("\uFEFF")) cells.set(0, cells.get(0).substring(1));
+        return cells;
     }
 
-    private static List<String> cells(CSVRecord record) {
-        List<String> cells = new ArrayList<>(List.of(record.values()));
-        if (record.getRecordNumber() == 1 && !cells.isEmpty() && cells.get(0).startsWith("\uFEFF")) {
-            cells.set(0, cells.get(0).substring(1));
-        }
-        return cells;
+    private static CsvWriter writer(java.io.OutputStream stream, char delimiter) {
+        return new CsvWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8)), delimiter);
     }
 
     private static ClusterbyException.BadFile unreadable(Path source, Exception e) {
@@ -160,10 +145,9 @@ public final class LabelledCopy {
         // First pass: each column's JSON kind, from every filled cell as written.
         List<String> header = new ArrayList<>();
         List<JsonKind> kinds = new ArrayList<>();
-        try (CSVParser parser = parse(source, delimiter)) {
-            for (CSVRecord record : parser) {
-                List<String> cells = cells(record);
-                if (record.getRecordNumber() == 1) {
+        try (CsvScanner scanner = new CsvScanner(source, delimiter, TextLimits.current())) {
+            for (List<String> cells; (cells = record(scanner)) != null; ) {
+                if (scanner.recordNumber() == 1) {
                     header.addAll(cells);
                     for (int i = 0; i < cells.size(); i++) kinds.add(JsonKind.NONE);
                     continue;
@@ -175,16 +159,15 @@ public final class LabelledCopy {
                     kinds.set(i, seen == JsonKind.NONE || seen == kind ? kind : JsonKind.STRING);
                 }
             }
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+        } catch (IOException e) {
             throw unreadable(source, e);
         }
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            try (CSVParser parser = parse(source, delimiter)) {
-                for (CSVRecord record : parser) {
-                    if (record.getRecordNumber() == 1) continue;
-                    List<String> cells = cells(record);
+            try (CsvScanner scanner = new CsvScanner(source, delimiter, TextLimits.current())) {
+                for (List<String> cells; (cells = record(scanner)) != null; ) {
+                    if (scanner.recordNumber() == 1) continue;
                     int row = copied[0]++;
                     StringBuilder line = new StringBuilder("{");
                     for (int i = 0; i < header.size(); i++) {
@@ -202,16 +185,15 @@ public final class LabelledCopy {
                     }
                     writer.write(line.append("}\n").toString());
                 }
-            } catch (UncheckedIOException | IllegalStateException e) {
-                throw unreadable(source, e);
             }
             writer.flush();
         });
         return copied[0];
     }
 
-    private static com.google.gson.JsonObject object(Path source, String line) {
+    private static com.google.gson.JsonObject object(Path source, BoundedLines lines, String line) {
         String text = line.strip();
+        if (lines.tooLong()) text = "";   // the reader read it within the budget: the file changed
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         try {
             com.google.gson.JsonElement element = com.google.gson.JsonParser.parseString(text);
@@ -231,24 +213,21 @@ public final class LabelledCopy {
 
     private static int jsonLinesToCsv(Path source, Path out, List<? extends Column> added, char delimiter) {
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
-        try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) if (!line.isBlank()) keys.addAll(object(source, line).keySet());
-        } catch (IOException | UncheckedIOException e) {
+        try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
+            for (String line; (line = lines.next()) != null; ) if (!line.isBlank()) keys.addAll(object(source, lines, line).keySet());
+        } catch (IOException e) {
             throw unreadable(source, e);
         }
-        CSVFormat write = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator('\n').build();
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
-            CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), write);
+            CsvWriter printer = writer(stream, delimiter);
             List<String> header = new ArrayList<>(keys);
             for (Column column : added) header.add(column.name());
             printer.printRecord(header);
-            try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
+            try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
+                for (String line; (line = lines.next()) != null; ) {
                     if (line.isBlank()) continue;
-                    com.google.gson.JsonObject object = object(source, line);
+                    com.google.gson.JsonObject object = object(source, lines, line);
                     int row = copied[0]++;
                     List<String> cells = new ArrayList<>(header.size());
                     for (String key : keys) cells.add(cellText(object.get(key)));
