@@ -26,6 +26,9 @@ import java.util.concurrent.TimeoutException;
  *     MST weight.</li>
  * <li>{@code pipeline N}: N×384 synthetic unit vectors (60 topics: random directions plus noise, as an embedding
  *     set of that size), the whole default pipeline (reduce to 5, approximate tree).</li>
+ * <li>{@code layouts N}: on the same rows, the reduction alone with the previous settings (15 neighbours,
+ *     Euclidean weights) and the current ones ({@code Reduction.NEIGHBOURS}, cosine weights for unit rows), one
+ *     after the other in this JVM, with wall and CPU seconds: what the change costs the pipeline.</li>
  * </ul>
  */
 public final class HdbscanBench {
@@ -38,6 +41,7 @@ public final class HdbscanBench {
             case "tribuo" -> tribuo(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), backend);
             case "deviation" -> deviation(Integer.parseInt(args[1]), Integer.parseInt(args[2]), backend);
             case "pipeline" -> pipeline(Integer.parseInt(args[1]), backend);
+            case "layouts" -> layouts(Integer.parseInt(args[1]), backend);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -128,13 +132,31 @@ public final class HdbscanBench {
         }
     }
 
-    static void pipeline(int n, ComputeBackend backend) {
-        int d = 384, topics = 60;
+    static void layouts(int n, ComputeBackend backend) {
+        int d = 384;
+        float[] x = topics(n, d, new int[n]);
+        try (Arena arena = Arena.ofShared()) {
+            FloatMatrix m = matrix(arena, x, n, d);
+            for (boolean current : new boolean[]{false, true, false, true}) {
+                var options = new dev.clusterby.internal.map.NeighborEmbedding.Options(Hdbscan.AUTO_REDUCE_DIMENSIONS,
+                        current ? dev.clusterby.internal.cluster.hdbscan.Reduction.NEIGHBOURS : 15, 0.0, 0, 5, 50, 42, current);
+                long t0 = System.nanoTime();
+                double c0 = cpuSeconds();
+                dev.clusterby.internal.map.NeighborEmbedding.fit(m, options, backend);
+                System.out.printf(Locale.ROOT, "layout n=%d d=%d %s (%d neighbours, %s weights): %.1f s (cpu %.1f s)%n", n, d,
+                        current ? "current" : "previous", options.neighbors(), current ? "cosine" : "euclidean",
+                        (System.nanoTime() - t0) / 1e9, cpuSeconds() - c0);
+            }
+        }
+    }
+
+    /** n unit rows of d columns around 60 random topic directions (Gaussian noise 1.2 per column); truth gets the topic. */
+    static float[] topics(int n, int d, int[] truth) {
+        int topics = 60;
         SplittableRandom random = new SplittableRandom(7);
         double[][] c = new double[topics][d];
         for (double[] row : c) for (int j = 0; j < d; j++) row[j] = gaussian(random);
         float[] x = new float[n * d];
-        int[] truth = new int[n];
         for (int i = 0; i < n; i++) {
             int t = i % topics;
             truth[i] = t;
@@ -147,6 +169,13 @@ public final class HdbscanBench {
             float inv = (float) (1 / Math.sqrt(norm));
             for (int j = 0; j < d; j++) x[i * d + j] *= inv;
         }
+        return x;
+    }
+
+    static void pipeline(int n, ComputeBackend backend) {
+        int d = 384;
+        int[] truth = new int[n];
+        float[] x = topics(n, d, truth);
         try (Arena arena = Arena.ofShared()) {
             FloatMatrix m = matrix(arena, x, n, d);
             long t0 = System.nanoTime();

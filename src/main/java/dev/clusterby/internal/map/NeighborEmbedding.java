@@ -43,9 +43,12 @@ public final class NeighborEmbedding {
      * @param knnDimensions     the kNN runs on this many principal components when n²·d passes 2·10¹¹ (and d is
      *                          larger); 0 never reduces
      * @param seed              the random seed: the same seed and input give the same output
+     * @param cosine            the graph's weights use the cosine distance 1 − cos(a, b), as UMAP's
+     *                          {@code metric='cosine'} (for unit-length rows, where it is half the squared Euclidean
+     *                          distance: the same neighbours, other weights); else the Euclidean distance
      */
     public record Options(int dimensions, int neighbors, double minDist, int epochs, int negativeSamples,
-                          int knnDimensions, long seed) {
+                          int knnDimensions, long seed, boolean cosine) {
         /** Validates every field. */
         public Options {
             if (dimensions < 1) throw new ClusterbyException.BadOption("dimensions", "must be at least 1, got " + dimensions);
@@ -56,6 +59,11 @@ public final class NeighborEmbedding {
             if (knnDimensions < 0) throw new ClusterbyException.BadOption("knn-dimensions", "must be 0 or more, got " + knnDimensions);
         }
 
+        /** Euclidean weights. */
+        public Options(int dimensions, int neighbors, double minDist, int epochs, int negativeSamples, int knnDimensions, long seed) {
+            this(dimensions, neighbors, minDist, epochs, negativeSamples, knnDimensions, seed, false);
+        }
+
         /** UMAP's defaults (15 neighbours, min_dist 0.1, 5 negative samples, epochs by size), kNN on 50 components when big. */
         public static Options of(int dimensions, long seed) {
             return new Options(dimensions, 15, 0.1, 0, 5, 50, seed);
@@ -63,12 +71,12 @@ public final class NeighborEmbedding {
 
         /** The same options with another neighbour count. */
         public Options withNeighbors(int k) {
-            return new Options(dimensions, k, minDist, epochs, negativeSamples, knnDimensions, seed);
+            return new Options(dimensions, k, minDist, epochs, negativeSamples, knnDimensions, seed, cosine);
         }
 
         /** The same options with another epoch count (0 = by size). */
         public Options withEpochs(int count) {
-            return new Options(dimensions, neighbors, minDist, count, negativeSamples, knnDimensions, seed);
+            return new Options(dimensions, neighbors, minDist, count, negativeSamples, knnDimensions, seed, cosine);
         }
     }
 
@@ -121,7 +129,8 @@ public final class NeighborEmbedding {
             backend.knn(input, k, indices, squared);
             for (int e = 0; e < n * k; e++) {
                 neighbors[e] = indices.getAtIndex(Segments.INT, e);
-                distances[e] = (float) Math.sqrt(squared.getAtIndex(Segments.FLOAT, e));
+                float sq = Math.max(0f, squared.getAtIndex(Segments.FLOAT, e));
+                distances[e] = options.cosine() ? sq / 2 : (float) Math.sqrt(sq);
             }
         }
         long t2 = System.nanoTime();

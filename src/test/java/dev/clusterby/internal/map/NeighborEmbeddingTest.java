@@ -61,6 +61,24 @@ class NeighborEmbeddingTest {
         assertTrue(kept > 0.98, "8-d trustworthiness " + kept); // PCA-8 keeps about as much on 64 pixels
     }
 
+    /** Cosine weights (hdbscan's clustering layout for embeddings): other weights than Euclidean, neighbours kept as well. */
+    @Test
+    void cosineWeightsOnUnitRowsKeepNeighbours() throws IOException {
+        float[][] x = Arrays.copyOf(digits(), 600);
+        for (float[] row : x) {
+            double s = 0;
+            for (float v : row) s += v * v;
+            for (int j = 0; j < row.length; j++) row[j] = (float) (row[j] / Math.sqrt(s));
+        }
+        NeighborEmbedding.Options euclidean = new NeighborEmbedding.Options(5, 30, 0.0, 200, 5, 50, 3);
+        NeighborEmbedding.Options cosine = new NeighborEmbedding.Options(5, 30, 0.0, 200, 5, 50, 3, true);
+        NeighborEmbedding.Result byCosine = NeighborEmbedding.fit(x, cosine, BACKEND);
+        assertArrayEquals(byCosine.coordinates(), NeighborEmbedding.fit(x, cosine, BACKEND).coordinates());
+        assertFalse(Arrays.equals(byCosine.coordinates(), NeighborEmbedding.fit(x, euclidean, BACKEND).coordinates()));
+        double kept = Trustworthiness.of(x, rows(byCosine), 10);
+        assertTrue(kept > 0.97, "5-d trustworthiness with cosine weights " + kept);
+    }
+
     @Test
     void degenerateInputsGetAFixedLayoutAndAReason() {
         NeighborEmbedding.Result two = NeighborEmbedding.fit(new float[][] {{1, 2}, {3, 4}}, NeighborEmbedding.Options.of(2, 1), BACKEND);
