@@ -26,8 +26,8 @@ import java.util.concurrent.TimeoutException;
  *     MST weight.</li>
  * <li>{@code pipeline N}: N×384 synthetic unit vectors (60 topics: random directions plus noise, as an embedding
  *     set of that size), the whole default pipeline (reduce to 5, approximate tree).</li>
- * <li>{@code layouts N}: on the same rows, the reduction alone with the previous settings (15 neighbours,
- *     Euclidean weights) and the current ones ({@code Reduction.NEIGHBOURS}, cosine weights for unit rows), one
+ * <li>{@code layouts N}: on the same rows, the reduction alone with the default settings (15 neighbours,
+ *     Euclidean weights) and the candidate tried on 2026-12-02 (30 neighbours, cosine weights), one
  *     after the other in this JVM, with wall and CPU seconds: what the change costs the pipeline.</li>
  * </ul>
  */
@@ -139,7 +139,7 @@ public final class HdbscanBench {
             FloatMatrix m = matrix(arena, x, n, d);
             for (boolean current : new boolean[]{false, true, false, true}) {
                 var options = new dev.clusterby.internal.map.NeighborEmbedding.Options(Hdbscan.AUTO_REDUCE_DIMENSIONS,
-                        current ? dev.clusterby.internal.cluster.hdbscan.Reduction.NEIGHBOURS : 15, 0.0, 0, 5, 50, 42, current);
+                        current ? 30 : 15, 0.0, 0, 5, 50, 42, current);
                 long t0 = System.nanoTime();
                 double c0 = cpuSeconds();
                 dev.clusterby.internal.map.NeighborEmbedding.fit(m, options, backend);

@@ -27,14 +27,12 @@ class HdbscanQualityTest {
     static final Path FASHION = Path.of("data/fashion-mnist");
 
     /**
-     * The demo's emoji names miss the noise target: 22.8% noise with the clustering layout of 30 neighbours and cosine
-     * weights (24.2% with the map's 15 and Euclidean weights), so this set is held to 25% and the miss is stated in
-     * the README; clusters and NMI meet the targets. This set was run twice while the 2026-12-02 defaults were chosen
-     * (a first pick gave 44.5% here and was replaced, benchmarks/RESULTS-hdbscan.md), so it is no longer fully unseen.
+     * The demo's emoji names. Measured 2026-12-02: 16.1% noise on the native backend, 7.5% on scalar (the layout
+     * follows the kNN's rounding); the 24.2% recorded the day before came from earlier layout code.
      */
     @Test
     void emojiNamesEmbeddedWithMinilm() {
-        check(DataPanel.read(EMOJI), "text", "group", "minilm", 0.25);
+        check(DataPanel.read(EMOJI), "text", "group", "minilm", 0.20);
     }
 
     @Test
@@ -72,7 +70,7 @@ class HdbscanQualityTest {
             String what = same + " of " + fitted.length + " rows as fitted; " + sameClustered + " of the " + clustered
                     + " clustered rows; ARI " + ari;
             System.out.println("saved hdbscan model: " + what);
-            // Measured 391 of 479 (82%), 317 of 370 clustered rows: new points are placed in the reduced space by their
+            // Measured 430 of 479 (90%), 367 of 402 clustered rows: new points are placed in the reduced space by their
             // neighbours' layout positions (UMAP's transform start, without its optimisation), which moves some rows.
             assertTrue(sameClustered >= 0.8 * clustered, what);
             assertTrue(same >= 0.8 * fitted.length, what);

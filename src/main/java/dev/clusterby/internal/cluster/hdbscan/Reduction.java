@@ -19,8 +19,9 @@ import java.util.stream.IntStream;
 /**
  * The space HDBSCAN clusters: the input (rows scaled to unit length for cosine), or its UMAP-like neighbour
  * embedding ({@link NeighborEmbedding}, the map's machinery, with min-dist 0 as BERTopic uses for clustering, and
- * {@link #NEIGHBOURS} neighbours). For cosine, or when every row already has unit length (an L2-normalised
- * embedding), the graph's weights use the cosine distance, as BERTopic's {@code metric='cosine'}.
+ * {@link #NEIGHBOURS} neighbours, Euclidean weights: on unit rows a monotone function of the cosine). 30 neighbours
+ * with cosine weights did better on the tuning sets but worse on the held-out ones (benchmarks/RESULTS-hdbscan.md),
+ * so they stay an option of the neighbour embedding, not the default.
  * Reductions are cached in memory by the SHA-256 of the input and the settings, so a second fit of the same data
  * (another min-cluster-size, another noise handling) reuses it. New points are mapped as UMAP's transform starts:
  * the distance-weighted mean of the layout positions of their nearest training rows.
@@ -28,10 +29,8 @@ import java.util.stream.IntStream;
 public final class Reduction implements AutoCloseable {
     /** Neighbours whose layout positions place a new point. */
     static final int TRANSFORM_NEIGHBOURS = 15;
-    /** The neighbour graph's k for a clustering layout (benchmarks/RESULTS-hdbscan.md: the map's 15 left more noise). */
-    public static final int NEIGHBOURS = 30;
-    /** Rows whose lengths are all within this of 1 are taken as L2-normalised embeddings (quantised encoders: ±0.5%). */
-    static final double UNIT_TOLERANCE = 0.02;
+    /** The neighbour graph's k for a clustering layout, the map's own (benchmarks/RESULTS-hdbscan.md). */
+    public static final int NEIGHBOURS = 15;
     private static final int CACHE_ENTRIES = 4;
     private static final Map<String, float[]> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -67,15 +66,14 @@ public final class Reduction implements AutoCloseable {
             FloatMatrix input = Segments.matrix(arena, n, d);
             MemorySegment.copy(x, 0, input.data(), FloatMatrix.FLOAT, 0, x.length);
             if (dims <= 0) return new Reduction(arena, input, new Predictor(x, d, cosine, null, 0), false);
-            boolean cosineWeights = cosine || unitLength(x, n, d);
-            String key = key(x, dims, seed) + ":" + NEIGHBOURS + (cosineWeights ? ":cosine" : ":euclidean");
+            String key = key(x, dims, seed) + ":" + NEIGHBOURS;
             float[] layout;
             synchronized (CACHE) {
                 layout = CACHE.get(key);
             }
             if (layout == null) {
                 layout = NeighborEmbedding.fit(input, new NeighborEmbedding.Options(dims, NEIGHBOURS, 0.0, 0, 5, 50, seed,
-                        cosineWeights), backend)
+                        false), backend)
                         .coordinates();
                 synchronized (CACHE) {
                     CACHE.put(key, layout);
@@ -118,16 +116,6 @@ public final class Reduction implements AutoCloseable {
             double inv = 1 / Math.sqrt(s);
             for (int j = 0; j < d; j++) x[i * d + j] = (float) (x[i * d + j] * inv);
         });
-    }
-
-    /** Whether every row has length 1 within {@link #UNIT_TOLERANCE}: an embedding, whose distance is the cosine. */
-    static boolean unitLength(float[] x, int n, int d) {
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += (double) x[i * d + j] * x[i * d + j];
-            if (Math.abs(Math.sqrt(s) - 1) > UNIT_TOLERANCE) return false;
-        }
-        return true;
     }
 
     private static String key(float[] x, int dims, long seed) {
