@@ -82,8 +82,9 @@ final class OnnxTextEncoder implements Encoder {
      * longest of the batch, at most {@link #TOKEN_BUDGET} tokens), {@code workers} runs at once, each on
      * {@code intraOpThreads} ONNX threads. {@code cacheDir} (nullable) keeps the optimised model between runs.
      *
-     * <p>With {@link Quantization#PER_ROW} (the default) batching leaves every vector as it is alone (tests check it
-     * within 1e-5), so texts are batched by default. With {@code PER_TENSOR} a text's vector depends on its batch
+     * <p>With {@link Quantization#ROUTED} (the default) and {@link Quantization#PER_ROW} batching leaves every vector
+     * as it is alone (tests check it within 1e-5), so texts are batched by default; under ROUTED a text of more than
+     * {@link #ALONE_ABOVE_TOKENS} word pieces is always a run of its own. With {@code PER_TENSOR} a text's vector depends on its batch
      * mates (measured on MiniLM-q: cosine to the unbatched vector down to 0.97), so the batch size is in the key.
      */
     record Tuning(int batchRows, int workers, int intraOpThreads, String device, Quantization quantization, java.nio.file.Path cacheDir) {
