@@ -69,14 +69,15 @@ public final class ClusterBy<M extends Clusterer.Fitted> extends Grouping {
 
     /**
      * Writes every row with its cluster (and {@code cluster_error} where a row has none) to {@code out}. When
-     * {@code out} has the format of {@code source}, the CSV, TSV or JSON Lines file this panel was read from, the rows
+     * {@code source}, the file this panel was read from, and {@code out} are both CSV, TSV or JSON Lines, the rows
      * are copied from it with every value exactly as written (leading zeros, long ids, timestamps with microseconds
-     * and offsets, nested objects, vectors) and the new columns appended; a column of the source is never replaced
-     * (see {@link #toDataPanel()}). Otherwise the typed values are written, as {@link DataPanel#write} does (tensor columns left out of CSV).
+     * and offsets, nested objects, vectors), in out's format, and the new columns appended; a column of the source is
+     * never replaced (see {@link #toDataPanel()}). Otherwise (Parquet, or a source that is not text) the typed values
+     * are written, as {@link DataPanel#write} does (tensor columns left out of CSV).
      */
     public void writeLabelled(java.nio.file.Path source, java.nio.file.Path out) {
         try (DataPanel labelled = toDataPanel()) {
-            if (source != null && dev.clusterby.internal.io.LabelledCopy.sameFormat(source, out)) {
+            if (source != null && dev.clusterby.internal.io.LabelledCopy.copyable(source, out)) {
                 java.util.List<String> own = panel().columnNames();
                 java.util.List<Column> added = labelled.columns().stream().filter(c -> !own.contains(c.name())).toList();
                 dev.clusterby.internal.io.LabelledCopy.write(source, out, added);

@@ -188,7 +188,11 @@ final class Embeddings {
             for (int row = start; row < start + count; row++) if (!known.get(row)) missing.add(row);
             List<String> texts = new ArrayList<>(missing.size());
             for (int row : missing) texts.add(column.get(row));
-            Encoder.ProgressListener shifted = (done, total) -> progress.onProgress(offset + done, n);
+            Encoder.ProgressListener shifted = new Encoder.ProgressListener() {
+                @Override public void onProgress(int done, int total) { progress.onProgress(offset + done, n); }
+
+                @Override public void onTokens(long tokens) { progress.onTokens(tokens); }
+            };
             if (missing.size() == count) {
                 encoder.encodeTexts(texts, chunk, shifted);
             } else if (!missing.isEmpty()) {

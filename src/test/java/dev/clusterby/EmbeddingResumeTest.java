@@ -65,6 +65,39 @@ class EmbeddingResumeTest {
         }
     }
 
+    @Test
+    void theProgressListenerHearsEveryTokenThroughTheCheckpointedChunks() throws IOException {
+        Path reuters = folder.resolve("reuters.csv");
+        try (InputStream in = getClass().getResourceAsStream("/data/reuters-crude-acq.csv")) {
+            Files.copy(in, reuters);
+        }
+        Embeddings.checkpointRows = 16;
+        long[] heard = new long[2];
+        dev.clusterby.embed.Encoder.ProgressListener listener = new dev.clusterby.embed.Encoder.ProgressListener() {
+            @Override public void onProgress(int done, int total) { heard[1] = done; }
+
+            @Override public void onTokens(long tokens) { heard[0] += tokens; }
+        };
+        long[] direct = new long[1];
+        try (DataPanel panel = DataPanel.read(reuters)) {
+            panel.clusterBy("text", spec(folder.resolve("cache"), listener));
+            java.util.List<String> texts = new java.util.ArrayList<>();
+            for (int row = 0; row < panel.size(); row++) texts.add(((StringColumn) panel.column("text")).get(row));
+            try (var encoder = dev.clusterby.internal.embed.Encoders.open("minilm", Settings.unset());
+                 java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                var out = new dev.clusterby.compute.FloatMatrix(arena.allocate(70L * encoder.dimension() * 4), 70, encoder.dimension());
+                encoder.encodeTexts(texts, out, new dev.clusterby.embed.Encoder.ProgressListener() {
+                    @Override public void onProgress(int done, int total) {}
+
+                    @Override public void onTokens(long tokens) { direct[0] += tokens; }
+                });
+            }
+        }
+        assertEquals(70, heard[1]);
+        assertTrue(direct[0] > 70 * 3, "tokens counted by the encoder: " + direct[0]);
+        assertEquals(direct[0], heard[0], "tokens the CLI's closing line reports");
+    }
+
     private static float[][] vectors(DataPanel panel) {
         TensorColumn t = (TensorColumn) panel.column("minilm(text)");
         float[][] out = new float[t.size()][];

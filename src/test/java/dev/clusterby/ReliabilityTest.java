@@ -133,6 +133,72 @@ class ReliabilityTest {
     }
 
     @Test
+    void rowsWrittenInAnotherTextFormatKeepEveryValueAsWritten(@TempDir Path dir) throws IOException {
+        String csv = """
+                zip,id,when,price,note
+                02134,12345678901234567890,2024-01-05T10:00:00.123456+02:00,1.50,"say ""hi"", then go"
+                02135,12345678901234567891,2024-01-05T10:00:00.654321-05:00,1.60,
+                90210,7,2024-01-06T10:00:00Z,1e3,true
+                90211,99999999999999999999,2024-01-06T10:00:00.5Z,100.30,x
+                """;
+        Path input = Files.writeString(dir.resolve("in.csv"), csv);
+        try (DataPanel panel = DataPanel.read(input)) {
+            ClusterBy<KMeans.Model> cb = panel.clusterBy("price", KMeans.Options.of(2));
+            int[] labels = cb.labels().toIntArray(-1);
+            Path jsonl = dir.resolve("out.jsonl");
+            cb.writeLabelled(input, jsonl);
+            List<String> lines = Files.readAllLines(jsonl);
+            // zip has a leading zero, so it is not a JSON number as written: the column stays strings
+            assertEquals("{\"zip\": \"02134\", \"id\": 12345678901234567890, \"when\": \"2024-01-05T10:00:00.123456+02:00\", "
+                    + "\"price\": 1.50, \"note\": \"say \\\"hi\\\", then go\", \"cluster\": " + labels[0] + "}", lines.get(0));
+            assertEquals("{\"zip\": \"02135\", \"id\": 12345678901234567891, \"when\": \"2024-01-05T10:00:00.654321-05:00\", "
+                    + "\"price\": 1.60, \"note\": null, \"cluster\": " + labels[1] + "}", lines.get(1));
+            assertEquals("{\"zip\": \"90210\", \"id\": 7, \"when\": \"2024-01-06T10:00:00Z\", \"price\": 1e3, \"note\": \"true\", "
+                    + "\"cluster\": " + labels[2] + "}", lines.get(2));
+            assertEquals(4, lines.size());
+
+            Path tsv = dir.resolve("out.tsv");
+            cb.writeLabelled(input, tsv);
+            List<String> rows = Files.readAllLines(tsv);
+            assertEquals("zip\tid\twhen\tprice\tnote\tcluster", rows.get(0));
+            assertEquals("02134\t12345678901234567890\t2024-01-05T10:00:00.123456+02:00\t1.50\t\"say \"\"hi\"\", then go\"\t" + labels[0], rows.get(1));
+            assertEquals("90211\t99999999999999999999\t2024-01-06T10:00:00.5Z\t100.30\tx\t" + labels[3], rows.get(4));
+
+            // and back: the JSON Lines copy read as input, written as CSV, gives the original cells
+            try (DataPanel again = DataPanel.read(jsonl)) {
+                ClusterBy<KMeans.Model> second = again.clusterBy("price", KMeans.Options.of(2));
+                Path back = dir.resolve("back.csv");
+                second.writeLabelled(jsonl, back);
+                List<String> backRows = Files.readAllLines(back);
+                assertEquals("zip,id,when,price,note,cluster,cluster_1", backRows.get(0));
+                String[] original = csv.strip().split("\n");
+                int[] again2 = second.labels().toIntArray(-1);
+                assertEquals(original[1] + "," + labels[0] + "," + again2[0], backRows.get(1));
+                assertEquals(original[2] + "," + labels[1] + "," + again2[1], backRows.get(2));
+            }
+        }
+
+        String jsonl = """
+                {"id": "007", "v": [0.1, 0.2], "meta": {"tags": ["a", {"b": null}]}, "big": 12345678901234567890}
+                {"id": "008", "v": [5.0, 5.1], "meta": {}, "big": 1e400, "extra": "only here"}
+
+                {"id": "009", "v": [5.2, 5.0], "meta": {"x": 1}, "big": -0.0}
+                """;
+        Path jsonIn = Files.writeString(dir.resolve("in.jsonl"), jsonl);
+        try (DataPanel panel = DataPanel.read(jsonIn)) {
+            ClusterBy<KMeans.Model> cb = panel.clusterBy("v", KMeans.Options.of(2));
+            int[] labels = cb.labels().toIntArray(-1);
+            Path out = dir.resolve("from-json.csv");
+            cb.writeLabelled(jsonIn, out);
+            List<String> rows = Files.readAllLines(out);
+            assertEquals("id,v,meta,big,extra,cluster", rows.get(0));
+            assertEquals("007,\"[0.1,0.2]\",\"{\"\"tags\"\":[\"\"a\"\",{\"\"b\"\":null}]}\",12345678901234567890,," + labels[0], rows.get(1));
+            assertEquals("008,\"[5.0,5.1]\",{},1e400,only here," + labels[1], rows.get(2));
+            assertEquals("009,\"[5.2,5.0]\",\"{\"\"x\"\":1}\",-0.0,," + labels[2], rows.get(3));
+        }
+    }
+
+    @Test
     void twoObjectsOnOneLineAreAnErrorNamingTheLine(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("two.jsonl"), "{\"a\": 1}\n{\"a\": 2} {\"a\": 3}\n");
         var e = assertThrows(ClusterbyException.BadFile.class, () -> DataPanel.read(file));

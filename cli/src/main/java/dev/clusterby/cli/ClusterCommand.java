@@ -360,7 +360,7 @@ final class ClusterCommand implements Callable<Integer> {
             return;
         }
         if (source != null && !name.endsWith(".parquet")) {
-            cb.writeLabelled(source, out); // same format as the input: every value as written, the cluster column appended
+            cb.writeLabelled(source, out); // CSV, TSV or JSON Lines from one of those: every value as written, the cluster column appended
             return;
         }
         try (DataPanel labelled = cb.toDataPanel()) {
