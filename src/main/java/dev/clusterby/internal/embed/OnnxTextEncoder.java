@@ -651,7 +651,7 @@ final class OnnxTextEncoder implements Encoder {
      * Token ids of each input under our settings. A long text under a BERT tokenizer is first tokenized from a prefix
      * ({@link TokenPrefixes}); when that prefix does not fill the window, the whole text is tokenized instead.
      */
-    Encoding[] tokenize(List<String> inputs) {
+    private Encoding[] tokenize(List<String> inputs) {
         if (!cutsPrefixes) return tokenizer.batchEncode(inputs);
         List<String> cut = new ArrayList<>(inputs.size());
         boolean any = false;
@@ -675,26 +675,21 @@ final class OnnxTextEncoder implements Encoder {
 
     /** Token ids of each input from the whole text, never a prefix; for tests. */
     long[][] wholeTextIds(List<String> texts) {
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            openOnce();
-            Encoding[] encodings = tokenizer.batchEncode(texts.stream().map(t -> spec.prefix() + t).toList());
-            long[][] ids = new long[encodings.length][];
-            for (int i = 0; i < ids.length; i++) ids[i] = encodings[i].getIds();
-            return ids;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        return ids(texts, true);
     }
 
     /** Token ids of each input as encodeTexts reads them; for tests. */
     long[][] tokenIds(List<String> texts) {
+        return ids(texts, false);
+    }
+
+    private long[][] ids(List<String> texts, boolean whole) {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
             openOnce();
-            Encoding[] encodings = tokenize(texts.stream().map(t -> spec.prefix() + t).toList());
+            List<String> inputs = texts.stream().map(t -> spec.prefix() + t).toList();
+            Encoding[] encodings = whole ? tokenizer.batchEncode(inputs) : tokenize(inputs);
             long[][] ids = new long[encodings.length][];
             for (int i = 0; i < ids.length; i++) ids[i] = encodings[i].getIds();
             return ids;
