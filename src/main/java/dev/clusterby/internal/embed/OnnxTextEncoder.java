@@ -55,8 +55,22 @@ final class OnnxTextEncoder implements Encoder {
     /** At most this many tokens (rows × padded length) per run, so long texts come in smaller batches. */
     static final int TOKEN_BUDGET = 8192;
 
-    /** How each quantised MatMul input is scaled: by token row (batch-invariant, the default) or as one tensor. */
+    /**
+     * A text of more than this many word pieces (special tokens included) runs alone, through the model as shipped,
+     * under {@link Quantization#ROUTED}. Measured on bge-small (RESULTS-embed.md, length sweep of real e-mails cut to
+     * 32–512 tokens): batches pay below it, and above it one text per run through the shipped model's fused
+     * quantiser is the fastest layout. Part of the encoder version: changing it changes the vectors of texts in between.
+     */
+    static final int ALONE_ABOVE_TOKENS = 64;
+
+    /** How each quantised MatMul input is scaled: by token row (batch-invariant), as one tensor, or routed by length. */
     enum Quantization {
+        /**
+         * The default: a text of more than {@link #ALONE_ABOVE_TOKENS} word pieces runs by itself through the model as
+         * shipped (per-tensor scales over a batch of one depend on that text only), shorter texts run in batches through
+         * the {@link PerRowQuantization per-row} model. Either way a text's vector does not depend on its batch mates.
+         */
+        ROUTED,
         /** {@link PerRowQuantization}: a text's vector does not depend on its batch mates. */
         PER_ROW,
         /** The model as shipped: one scale per input tensor, so batch mates change each other's vectors. */
@@ -68,20 +82,21 @@ final class OnnxTextEncoder implements Encoder {
      * longest of the batch, at most {@link #TOKEN_BUDGET} tokens), {@code workers} runs at once, each on
      * {@code intraOpThreads} ONNX threads. {@code cacheDir} (nullable) keeps the optimised model between runs.
      *
-     * <p>With {@link Quantization#PER_ROW} (the default) batching leaves every vector as it is alone (tests check it
-     * within 1e-5), so texts are batched by default. With {@code PER_TENSOR} a text's vector depends on its batch
+     * <p>With {@link Quantization#ROUTED} (the default) and {@link Quantization#PER_ROW} batching leaves every vector
+     * as it is alone (tests check it within 1e-5), so texts are batched by default; under ROUTED a text of more than
+     * {@link #ALONE_ABOVE_TOKENS} word pieces is always a run of its own. With {@code PER_TENSOR} a text's vector depends on its batch
      * mates (measured on MiniLM-q: cosine to the unbatched vector down to 0.97), so the batch size is in the key.
      */
     record Tuning(int batchRows, int workers, int intraOpThreads, String device, Quantization quantization, java.nio.file.Path cacheDir) {
         Tuning {
             if (batchRows < 1 || workers < 1 || intraOpThreads < 1) throw new IllegalArgumentException("bad tuning " + batchRows + "/" + workers + "/" + intraOpThreads);
             device = device == null ? "auto" : device;
-            quantization = quantization == null ? Quantization.PER_ROW : quantization;
+            quantization = quantization == null ? Quantization.ROUTED : quantization;
         }
 
-        /** On the {@code auto} device, per-row quantised, no saved optimised model. */
+        /** On the {@code auto} device, routed by length, no saved optimised model. */
         Tuning(int batchRows, int workers, int intraOpThreads) {
-            this(batchRows, workers, intraOpThreads, "auto", Quantization.PER_ROW, null);
+            this(batchRows, workers, intraOpThreads, "auto", Quantization.ROUTED, null);
         }
 
         Tuning withQuantization(Quantization newQuantization) {
@@ -90,7 +105,7 @@ final class OnnxTextEncoder implements Encoder {
 
         /** {@code Settings.encoderBatchRows} texts per run at most, one run per thread of {@code Settings.threads}. */
         static Tuning of(dev.clusterby.Settings settings) {
-            return new Tuning(settings.encoderBatchRows(), settings.threads(), 1, settings.device(), Quantization.PER_ROW, settings.cacheDir());
+            return new Tuning(settings.encoderBatchRows(), settings.threads(), 1, settings.device(), Quantization.ROUTED, settings.cacheDir());
         }
 
         /** {@link #of} the default settings. */
@@ -147,7 +162,16 @@ final class OnnxTextEncoder implements Encoder {
      */
     private OrtEnvironment env;
     private OrtSession session;
+    /**
+     * Under {@link Quantization#ROUTED} with a quantised model: the model as shipped for texts that run alone, opened
+     * on the first such text ({@code aloneModel} holds its bytes until then). Null otherwise, and long texts run alone
+     * through {@code session}.
+     */
+    private OrtSession aloneSession;
+    private byte[] aloneModel;
     private HuggingFaceTokenizer tokenizer;
+    /** Whether a long text may be tokenized from a prefix (a BERT tokenizer, whose words do not reach across a space). */
+    private boolean cutsPrefixes;
     private boolean feedTokenTypes;
     private String provider;
     private final Object opening = new Object();
@@ -194,7 +218,10 @@ final class OnnxTextEncoder implements Encoder {
         return new OnnxTextEncoder(spec, tuning, model, tokenizerJson, EncoderFingerprints.text(spec, tuning, model, tokenizerJson));
     }
 
-    /** The model bytes the session runs: per-row quantised unless the tuning asks for the model as shipped. */
+    /**
+     * The model bytes the (batching) session runs: per-row quantised unless the tuning asks for the model as shipped;
+     * the model itself when it has no dynamic quantiser (an fp32 model).
+     */
     static byte[] sessionModel(Spec spec, Tuning tuning, byte[] model) {
         if (tuning.quantization() == Quantization.PER_TENSOR) return model;
         try {
@@ -214,25 +241,39 @@ final class OnnxTextEncoder implements Encoder {
         }
     }
 
+    /** Opens the session for texts that run alone unless open; the caller holds the read lock, the main session is open. */
+    private void openAloneOnce() {
+        synchronized (opening) {
+            if (aloneSession != null || aloneModel == null) return;
+            try {
+                OrtSession alone = openSession(environment(), aloneModel).session();
+                try {
+                    checkSignature(spec, alone);
+                } catch (RuntimeException e) {
+                    OrtResources.closeQuietly(null, alone);
+                    throw e;
+                }
+                aloneSession = alone;
+                aloneModel = null;
+            } catch (OrtException e) {
+                throw new ClusterbyException.BadFile("cannot load ONNX model " + spec.modelResource() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private void open() {
         HuggingFaceTokenizer tokenizer = null;
         OrtSession session = null;
         try {
             tokenizer = newTokenizer(spec, tokenizerJson);
             OrtEnvironment env = environment();
-            String provider;
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setIntraOpNumThreads(tuning.intraOpThreads());
-                options.setInterOpNumThreads(1);
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-                provider = chooseProvider(options, tuning);
-                // Measured on 2 cores: createSession(byte[]) starts as fast as a temp-file path (the bytes are
-                // already in memory for the version hash), and leaves nothing on disk.
-                session = OptimizedModels.open(env, options, sessionModel(spec, tuning, model), tuning.cacheDir(),
-                        spec.id(), provider.startsWith("CUDA") ? "cuda" : "cpu");
-            }
+            byte[] batching = sessionModel(spec, tuning, model);
+            Opened opened = openSession(env, batching);
+            session = opened.session();
+            String provider = opened.provider();
             boolean feedTokenTypes = checkSignature(spec, session);
+            this.aloneModel = tuning.quantization() == Quantization.ROUTED && batching != model ? model : null;
+            this.cutsPrefixes = TokenPrefixes.isBert(tokenizerJson);
             LOG.log(System.Logger.Level.DEBUG, "encoder {0} ({1}) runs on ONNX Runtime {2}",
                     spec.id(), spec.modelResource(), provider);
             this.env = env;
@@ -246,6 +287,23 @@ final class OnnxTextEncoder implements Encoder {
         } catch (RuntimeException e) {
             OrtResources.closeQuietly(tokenizer, session);
             throw e;
+        }
+    }
+
+    private record Opened(OrtSession session, String provider) {}
+
+    private Opened openSession(OrtEnvironment env, byte[] bytes) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(tuning.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            String provider = chooseProvider(options, tuning);
+            // Measured on 2 cores: createSession(byte[]) starts as fast as a temp-file path (the bytes are
+            // already in memory for the version hash), and leaves nothing on disk.
+            OrtSession opened = OptimizedModels.open(env, options, bytes, tuning.cacheDir(), spec.id(),
+                    provider.startsWith("CUDA") ? "cuda" : "cpu");
+            return new Opened(opened, provider);
         }
     }
 
@@ -388,7 +446,7 @@ final class OnnxTextEncoder implements Encoder {
         try {
             ensureOpen();
             openOnce();
-            return tokenizer.encode(spec.prefix() + text).getIds().length;
+            return tokenize(List.of(spec.prefix() + text))[0].getIds().length;
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -424,17 +482,23 @@ final class OnnxTextEncoder implements Encoder {
             }
             inputs.add(spec.prefix() + text);
         }
-        Encoding[] encodings = tokenizer.batchEncode(inputs);
+        Encoding[] encodings = tokenize(inputs);
 
         // Longest first: a batch pads to its first text, and the costliest runs start first so workers finish together.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].getIds().length, encodings[a].getIds().length));
 
+        boolean routed = tuning.quantization() == Quantization.ROUTED;
+        if (routed && encodings[order[0]].getIds().length > ALONE_ABOVE_TOKENS) openAloneOnce();
         List<int[]> batches = new ArrayList<>(); // {from, rows, seq}
         for (int from = 0; from < n; ) {
             int seq = encodings[order[from]].getIds().length;
             int rows = 1;
+            if (routed && seq > ALONE_ABOVE_TOKENS) {
+                batches.add(new int[] {from++, 1, seq});
+                continue;
+            }
             while (from + rows < n && rows < tuning.batchRows() && (long) (rows + 1) * seq <= TOKEN_BUDGET) rows++;
             batches.add(new int[] {from, rows, seq});
             from += rows;
@@ -566,6 +630,8 @@ final class OnnxTextEncoder implements Encoder {
             }
         }
         long[] shape = {rows, seq};
+        // Sorted longest first, a long text is always a batch of one (see encodeOpen).
+        OrtSession runs = aloneSession != null && seq > ALONE_ABOVE_TOKENS ? aloneSession : session;
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids, shape);
              OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask, shape);
              OnnxTensor typesTensor = types == null ? null : OnnxTensor.createTensor(env, types, shape)) {
@@ -573,11 +639,69 @@ final class OnnxTextEncoder implements Encoder {
             feed.put(INPUT_IDS, idsTensor);
             feed.put(ATTENTION_MASK, maskTensor);
             if (typesTensor != null) feed.put(TOKEN_TYPE_IDS, typesTensor);
-            try (OrtSession.Result result = session.run(feed, Set.of(HIDDEN_STATE))) {
+            try (OrtSession.Result result = runs.run(feed, Set.of(HIDDEN_STATE))) {
                 OnnxTensor hidden = (OnnxTensor) result.get(HIDDEN_STATE)
                         .orElseThrow(() -> new IllegalStateException(HIDDEN_STATE + " missing from the result"));
                 return pool(hidden.getFloatBuffer(), encodings, order, from, rows, seq);
             }
+        }
+    }
+
+    /**
+     * Token ids of each input under our settings. A long text under a BERT tokenizer is first tokenized from a prefix
+     * ({@link TokenPrefixes}); when that prefix does not fill the window, the whole text is tokenized instead.
+     */
+    private Encoding[] tokenize(List<String> inputs) {
+        if (!cutsPrefixes) return tokenizer.batchEncode(inputs);
+        List<String> cut = new ArrayList<>(inputs.size());
+        boolean any = false;
+        for (String input : inputs) {
+            String prefix = TokenPrefixes.prefix(input, spec.maxLength());
+            any |= prefix.length() < input.length();
+            cut.add(prefix);
+        }
+        Encoding[] encodings = tokenizer.batchEncode(cut);
+        if (!any) return encodings;
+        List<Integer> again = new ArrayList<>();
+        for (int i = 0; i < encodings.length; i++) {
+            if (cut.get(i).length() < inputs.get(i).length() && encodings[i].getIds().length < spec.maxLength()) again.add(i);
+        }
+        if (!again.isEmpty()) {
+            Encoding[] whole = tokenizer.batchEncode(again.stream().map(inputs::get).toList());
+            for (int k = 0; k < whole.length; k++) encodings[again.get(k)] = whole[k];
+        }
+        return encodings;
+    }
+
+    /** Token ids of each input from the whole text, never a prefix; for tests. */
+    long[][] wholeTextIds(List<String> texts) {
+        return ids(texts, true);
+    }
+
+    /** Token ids of each input as encodeTexts reads them; for tests. */
+    long[][] tokenIds(List<String> texts) {
+        return ids(texts, false);
+    }
+
+    private long[][] ids(List<String> texts, boolean whole) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            openOnce();
+            List<String> inputs = texts.stream().map(t -> spec.prefix() + t).toList();
+            Encoding[] encodings = whole ? tokenizer.batchEncode(inputs) : tokenize(inputs);
+            long[][] ids = new long[encodings.length][];
+            for (int i = 0; i < ids.length; i++) ids[i] = encodings[i].getIds();
+            return ids;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Whether texts of more than {@link #ALONE_ABOVE_TOKENS} have opened their own session; for tests. */
+    boolean aloneSessionOpen() {
+        synchronized (opening) {
+            return aloneSession != null;
         }
     }
 
@@ -626,8 +750,9 @@ final class OnnxTextEncoder implements Encoder {
             if (closed) return;
             closed = true;
             synchronized (opening) {
-                OrtResources.closeQuietly(tokenizer, session);
+                OrtResources.closeQuietly(tokenizer, session, aloneSession);
                 model = null;
+                aloneModel = null;
                 tokenizerJson = null;
             }
         } finally {

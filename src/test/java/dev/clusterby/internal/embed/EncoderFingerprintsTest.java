@@ -26,7 +26,10 @@ class EncoderFingerprintsTest {
     void settingsThatChangeVectorsChangeTheKey() {
         OnnxTextEncoder.Tuning perRow = new OnnxTextEncoder.Tuning(64, 2, 1);
         String base = version(OnnxTextEncoder.MINILM, perRow);
-        assertTrue(base.endsWith("-mean-256-" + PerRowQuantization.SCHEME), base);
+        // The default routes texts of more than T tokens to the model as shipped: T is in the key.
+        assertTrue(base.endsWith("-mean-256-" + PerRowQuantization.SCHEME + "-alone" + OnnxTextEncoder.ALONE_ABOVE_TOKENS), base);
+        assertNotEquals(base, version(OnnxTextEncoder.MINILM, perRow.withQuantization(OnnxTextEncoder.Quantization.PER_ROW)),
+                "routing long texts alone");
         assertNotEquals(base, version(OnnxTextEncoder.MINILM.withMaxLength(128), perRow), "max tokens");
         assertNotEquals(base, version(OnnxTextEncoder.MINILM, perRow.withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR)), "quantisation");
         OnnxTextEncoder.Tuning tensor1 = new OnnxTextEncoder.Tuning(1, 2, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR);

@@ -40,7 +40,7 @@ class QuantizationAgreementTest {
         reference = null;
     }
 
-    private static List<String> column(String resource, String name) throws IOException {
+    static List<String> column(String resource, String name) throws IOException {
         Path file = Files.createTempFile("clusterby-agreement", ".csv");
         try (InputStream in = QuantizationAgreementTest.class.getResourceAsStream(resource)) {
             Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -69,18 +69,24 @@ class QuantizationAgreementTest {
 
     @Test
     void perRowQuantisationStaysCloseToFp32AndNoFurtherThanPerTensor() {
-        double[] perRow, perTensor;
-        try (OnnxTextEncoder rows = OnnxTextEncoder.load(OnnxTextEncoder.BGE_SMALL, new OnnxTextEncoder.Tuning(64, 2, 1));
+        double[] perRow, perTensor, routed;
+        try (OnnxTextEncoder rows = OnnxTextEncoder.load(OnnxTextEncoder.BGE_SMALL,
+                     new OnnxTextEncoder.Tuning(64, 2, 1).withQuantization(OnnxTextEncoder.Quantization.PER_ROW));
              OnnxTextEncoder tensor = OnnxTextEncoder.load(OnnxTextEncoder.BGE_SMALL,
-                     new OnnxTextEncoder.Tuning(1, 2, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR))) {
+                     new OnnxTextEncoder.Tuning(1, 2, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR));
+             OnnxTextEncoder byLength = OnnxTextEncoder.load(OnnxTextEncoder.BGE_SMALL, new OnnxTextEncoder.Tuning(64, 2, 1))) {
             perRow = agreement(BatchInvarianceTest.encode(rows, texts));
             perTensor = agreement(BatchInvarianceTest.encode(tensor, texts));
+            routed = agreement(BatchInvarianceTest.encode(byLength, texts));
         }
-        System.out.printf("cosine to fp32 over %d texts: per-row min %.5f mean %.5f; per-tensor min %.5f mean %.5f%n",
-                texts.size(), perRow[0], perRow[1], perTensor[0], perTensor[1]);
+        System.out.printf("cosine to fp32 over %d texts: per-row min %.5f mean %.5f; per-tensor min %.5f mean %.5f;"
+                + " default (routed by length) min %.5f mean %.5f%n",
+                texts.size(), perRow[0], perRow[1], perTensor[0], perTensor[1], routed[0], routed[1]);
         assertTrue(perRow[0] >= 0.99, "per-row: lowest cosine to fp32 " + perRow[0]);
         assertTrue(perRow[1] >= perTensor[1], "per-row mean cosine " + perRow[1] + " < per-tensor " + perTensor[1]);
         assertTrue(perRow[0] >= perTensor[0], "per-row lowest cosine " + perRow[0] + " < per-tensor " + perTensor[0]);
+        // The default runs the long texts as shipped, one at a time, and the short ones per-row.
+        assertTrue(routed[0] >= 0.99, "default (routed): lowest cosine to fp32 " + routed[0]);
     }
 
     @Test

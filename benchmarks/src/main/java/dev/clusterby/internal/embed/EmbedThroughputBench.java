@@ -89,16 +89,24 @@ public final class EmbedThroughputBench {
                                 List<String> longTexts, int repeats, int cores) {
         EmbeddingModel peer = peerFactory.get();
         Map<String, OnnxTextEncoder> layouts = new LinkedHashMap<>();
-        layouts.put("default: per-row, 64 rows/8k tokens, " + cores + " runs × 1 thread", OnnxTextEncoder.load(spec, new OnnxTextEncoder.Tuning(64, cores, 1)));
-        layouts.put("per-row, 64 rows/8k tokens, 1 run × " + cores + " threads", OnnxTextEncoder.load(spec, new OnnxTextEncoder.Tuning(64, 1, cores)));
+        layouts.put("default: routed (alone as shipped above " + OnnxTextEncoder.ALONE_ABOVE_TOKENS + " tokens, else per-row batches of 64 rows/8k tokens), "
+                + cores + " runs × 1 thread", OnnxTextEncoder.load(spec, new OnnxTextEncoder.Tuning(64, cores, 1)));
+        layouts.put("routed, 1 run × " + cores + " threads", OnnxTextEncoder.load(spec, new OnnxTextEncoder.Tuning(64, 1, cores)));
+        layouts.put("previous default: per-row for all, 64 rows/8k tokens, " + cores + " runs × 1 thread", OnnxTextEncoder.load(spec,
+                new OnnxTextEncoder.Tuning(64, cores, 1).withQuantization(OnnxTextEncoder.Quantization.PER_ROW)));
         layouts.put("old default: per-tensor, 1 row, " + cores + " runs × 1 thread", OnnxTextEncoder.load(spec,
                 new OnnxTextEncoder.Tuning(1, cores, 1).withQuantization(OnnxTextEncoder.Quantization.PER_TENSOR)));
+        if (spec == OnnxTextEncoder.BGE_SMALL) {
+            layouts.put("bge-small-fp32, routed (fp32: one session), 64 rows/8k tokens, " + cores + " runs × 1 thread",
+                    OnnxTextEncoder.load(OnnxTextEncoder.BGE_SMALL_FP32, new OnnxTextEncoder.Tuning(64, cores, 1)));
+        }
         try {
             for (List<String> set : List.of(shortTexts, longTexts)) {
                 List<TextSegment> segments = set.stream().map(TextSegment::from).toList();
                 long tokens = 0;
                 OnnxTextEncoder first = layouts.values().iterator().next();
                 for (String text : set) tokens += first.tokenCount(text);
+                tokenizerTimes(spec, first, set);
                 List<String> warm = set.subList(0, Math.min(20, set.size()));
                 for (OnnxTextEncoder e : layouts.values()) seconds(e, warm);
                 peer.embedAll(segments.subList(0, warm.size()));
@@ -121,6 +129,23 @@ public final class EmbedThroughputBench {
         } finally {
             layouts.values().forEach(OnnxTextEncoder::close);
         }
+    }
+
+    /** The tokenizer alone: whole texts against safe prefixes (same ids, checked), best of 3. */
+    private static void tokenizerTimes(OnnxTextEncoder.Spec spec, OnnxTextEncoder encoder, List<String> texts) {
+        double whole = Double.MAX_VALUE, prefix = Double.MAX_VALUE;
+        for (int r = 0; r < 3; r++) {
+            long start = System.nanoTime();
+            long[][] a = encoder.wholeTextIds(texts);
+            whole = Math.min(whole, (System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            long[][] b = encoder.tokenIds(texts);
+            prefix = Math.min(prefix, (System.nanoTime() - start) / 1e9);
+            for (int i = 0; i < a.length; i++) {
+                if (!java.util.Arrays.equals(a[i], b[i])) throw new IllegalStateException("prefix ids differ on text " + i);
+            }
+        }
+        System.out.printf("tokenizer, %s, %d texts: whole texts %.3f s, safe prefixes %.3f s (ids identical)%n", spec.id(), texts.size(), whole, prefix);
     }
 
     private static double seconds(Encoder encoder, List<String> texts) {
