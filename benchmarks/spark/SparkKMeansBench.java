@@ -51,10 +51,12 @@ public class SparkKMeansBench {
         long t0 = System.nanoTime();
         ClusterbyKMeansModel ours = new ClusterbyKMeans().setK(k).setSeed(42).setMaxIter(maxIter).fit(data);
         double oursSeconds = (System.nanoTime() - t0) / 1e9;
+        // printed before MLlib starts, so a run stopped during MLlib's fit still has our figures
+        System.out.printf("clusterby  fit %.1f s  iterations %d  objective %.2f%n", oursSeconds, ours.iterations(), objective(data, ours.clusterCenters()));
+        System.out.flush();
         t0 = System.nanoTime();
         KMeansModel theirs = new org.apache.spark.ml.clustering.KMeans().setK(k).setSeed(42).setMaxIter(maxIter).fit(data);
         double theirSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("clusterby  fit %.1f s  iterations %d  objective %.2f%n", oursSeconds, ours.iterations(), objective(data, ours.clusterCenters()));
         System.out.printf("mllib      fit %.1f s  iterations %d  objective %.2f%n", theirSeconds, theirs.summary().numIter(), objective(data, theirs.clusterCenters()));
         spark.stop();
     }
