@@ -10,6 +10,7 @@ import java.io.PrintWriter;
  */
 final class ProgressBar implements Encoder.ProgressListener {
     static final double SUMMARY_AFTER_SECONDS = 3;
+    static final double MIN_RATE_SECONDS = 0.25;
     private final PrintWriter err;
     private final String label;
     private long start = -1;
@@ -41,10 +42,11 @@ final class ProgressBar implements Encoder.ProgressListener {
         int width = 30;
         int filled = total == 0 ? width : (int) ((long) width * done / total);
         double seconds = (now - start) / 1e9;
-        double rate = seconds > 0 ? done / seconds : 0;
+        // the first batch can land microseconds after the clock starts: no rate until there is time to divide by
+        double rate = seconds >= MIN_RATE_SECONDS ? done / seconds : 0;
         String left = done >= total ? "done" : rate > 0 ? "ETA " + duration((total - done) / rate) : "ETA ?";
-        err.printf("\r%s [%s%s] %d/%d rows, %.0f rows/s, %s   ", label, "#".repeat(filled), ".".repeat(width - filled),
-                done, total, rate, left);
+        err.printf("\r%s [%s%s] %d/%d rows, %s rows/s, %s   ", label, "#".repeat(filled), ".".repeat(width - filled),
+                done, total, rate > 0 ? String.format("%.0f", rate) : "?", left);
         err.flush();
         drawn = true;
     }
