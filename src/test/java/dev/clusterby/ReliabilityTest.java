@@ -199,6 +199,37 @@ class ReliabilityTest {
     }
 
     @Test
+    void copiesAcrossFormatsFollowTheReadersRulesForNonFiniteNumbersBlanksAndAByteOrderMark(@TempDir Path dir) throws IOException {
+        // a non-finite double, as Csv.write spells it, keeps its column numeric; a blank numeric cell is missing
+        Path csv = Files.writeString(dir.resolve("in.csv"), "x,name\n1.5,1\nNaN,2\n  ,10\n9.25,11\n");
+        try (DataPanel panel = DataPanel.read(csv)) {
+            ClusterBy<KMeans.Model> cb = panel.clusterBy("name", KMeans.Options.of(2));
+            int[] labels = cb.labels().toIntArray(-1);
+            Path jsonl = dir.resolve("out.jsonl");
+            cb.writeLabelled(csv, jsonl);
+            List<String> lines = Files.readAllLines(jsonl);
+            assertEquals("{\"x\": 1.5, \"name\": 1, \"cluster\": " + labels[0] + "}", lines.get(0));
+            assertEquals("{\"x\": \"NaN\", \"name\": 2, \"cluster\": " + labels[1] + "}", lines.get(1));
+            assertEquals("{\"x\": null, \"name\": 10, \"cluster\": " + labels[2] + "}", lines.get(2));
+            try (DataPanel again = DataPanel.read(jsonl)) {
+                assertEquals(ColumnType.FLOAT64, again.column("x").type(), "the copy reads back as numbers");
+            }
+        }
+        // bare NaN inside a vector, and a byte-order mark before the first object
+        Path jsonl = Files.writeString(dir.resolve("in.jsonl"), "\uFEFF{\"v\": [0.5, NaN], \"n\": 1}\n{\"v\": [7.0, 7.5], \"n\": 2}\n");
+        try (DataPanel panel = DataPanel.read(jsonl)) {
+            ClusterBy<KMeans.Model> cb = panel.clusterBy("n", KMeans.Options.of(2));
+            int[] labels = cb.labels().toIntArray(-1);
+            Path out = dir.resolve("out.csv");
+            cb.writeLabelled(jsonl, out);
+            assertEquals(List.of("v,n,cluster", "\"[0.5,NaN]\",1," + labels[0], "\"[7.0,7.5]\",2," + labels[1]), Files.readAllLines(out));
+            Path same = dir.resolve("same.jsonl");
+            cb.writeLabelled(jsonl, same);
+            assertEquals("{\"v\": [0.5, NaN], \"n\": 1, \"cluster\": " + labels[0] + "}", Files.readAllLines(same).get(0));
+        }
+    }
+
+    @Test
     void twoObjectsOnOneLineAreAnErrorNamingTheLine(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("two.jsonl"), "{\"a\": 1}\n{\"a\": 2} {\"a\": 3}\n");
         var e = assertThrows(ClusterbyException.BadFile.class, () -> DataPanel.read(file));

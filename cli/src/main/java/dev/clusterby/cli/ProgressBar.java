@@ -13,7 +13,8 @@ final class ProgressBar implements Encoder.ProgressListener {
     static final double MIN_RATE_SECONDS = 0.25;
     private final PrintWriter err;
     private final String label;
-    private long start = -1;
+    /** From construction, just before the embedding call: the first callback comes only after a whole batch. */
+    private final long start = System.nanoTime();
     private long lastDraw;
     private boolean drawn;
     private int rows;
@@ -27,14 +28,12 @@ final class ProgressBar implements Encoder.ProgressListener {
 
     @Override
     public void onTokens(long count) {
-        if (start < 0) start = System.nanoTime();
         tokens += count;
     }
 
     @Override
     public void onProgress(int done, int total) {
         long now = System.nanoTime();
-        if (start < 0) start = now;
         rows = done;
         lastProgress = now;
         if (done < total && now - lastDraw < 100_000_000L) return;
@@ -42,7 +41,7 @@ final class ProgressBar implements Encoder.ProgressListener {
         int width = 30;
         int filled = total == 0 ? width : (int) ((long) width * done / total);
         double seconds = (now - start) / 1e9;
-        // the first batch can land microseconds after the clock starts: no rate until there is time to divide by
+        // no rate until there is time to divide by
         double rate = seconds >= MIN_RATE_SECONDS ? done / seconds : 0;
         String left = done >= total ? "done" : rate > 0 ? "ETA " + duration((total - done) / rate) : "ETA ?";
         err.printf("\r%s [%s%s] %d/%d rows, %s rows/s, %s   ", label, "#".repeat(filled), ".".repeat(width - filled),

@@ -146,8 +146,8 @@ final class JsonLines {
                 List<Column> columns = new ArrayList<>(fields.size());
                 for (Field field : fields.values()) columns.add(field.column());
                 return DataPanel.of(columns);
-            } catch (RuntimeException e) {
-                for (Field field : fields.values()) field.close();
+            } catch (RuntimeException | IOException | Error e) {
+                for (Field field : fields.values()) field.close();   // shared arenas: the GC would never free them
                 throw e;
             }
         } catch (CharacterCodingException e) {
@@ -477,6 +477,32 @@ final class JsonLines {
         if (!(node instanceof Arr a) || a.items().isEmpty()) return false;
         for (Node element : a.items()) if (!(element instanceof Num)) return false;
         return true;
+    }
+
+    /**
+     * A line's fields as the text a CSV cell holds, by this reader's own rules: a string's characters, a number or
+     * literal as written ({@code NaN} too), a nested value as compact JSON, {@code null} empty. Null when the line is
+     * not one JSON object.
+     */
+    static Map<String, String> cellTexts(String line) {
+        Node node;
+        try {
+            node = parse(line.startsWith("\uFEFF") ? line.substring(1) : line);
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            return null;
+        }
+        if (!(node instanceof Obj object)) return null;
+        Map<String, String> cells = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Node> field : object.fields().entrySet()) {
+            cells.put(field.getKey(), switch (field.getValue()) {
+                case Str text -> text.value();
+                case Num number -> number.text();
+                case Bool bool -> Boolean.toString(bool.value());
+                case Null none -> "";
+                default -> toJson(field.getValue());
+            });
+        }
+        return cells;
     }
 
     /** Compact JSON for a nested or non-string value that ends up as text; numbers as written. */

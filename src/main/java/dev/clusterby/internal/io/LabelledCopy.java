@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -71,8 +72,8 @@ public final class LabelledCopy {
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             CsvWriter printer = writer(stream, to);
-            try (CsvScanner scanner = new CsvScanner(source, from, TextLimits.current())) {
-                for (List<String> cells; (cells = record(scanner)) != null; ) {
+            try (CsvScanner scanner = scanner(source, from)) {
+                for (List<String> cells; (cells = record(scanner, source)) != null; ) {
                     if (scanner.recordNumber() == 1) {
                         for (Column column : added) cells.add(column.name());
                     } else {
@@ -91,11 +92,12 @@ public final class LabelledCopy {
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
+            try (BoundedLines lines = lines(source)) {
                 String line;
-                while ((line = lines.next()) != null) {
+                while ((line = next(lines, source)) != null) {
                     if (line.isBlank()) continue;
                     String object = line.strip();
+                    if (object.startsWith("\uFEFF")) object = object.substring(1).strip();   // the reader skips it too
                     if (lines.tooLong() || !object.startsWith("{") || !object.endsWith("}")) {
                         throw new ClusterbyException.BadFile(source + " changed while clustering: a line is no longer one object");
                     }
@@ -121,16 +123,53 @@ public final class LabelledCopy {
 
     private static JsonKind kindOf(String cell) {
         if (cell.equals("true") || cell.equals("false")) return JsonKind.BOOLEAN;
-        return JSON_NUMBER.matcher(cell).matches() ? JsonKind.NUMBER : JsonKind.STRING;
+        return JSON_NUMBER.matcher(cell).matches() || nonFinite(cell) ? JsonKind.NUMBER : JsonKind.STRING;
+    }
+
+    /** How {@link Csv#write} spells a non-finite double; JSON has no literal for it, and the reader takes it quoted. */
+    private static boolean nonFinite(String cell) {
+        return cell.equals("NaN") || cell.equals("Infinity") || cell.equals("-Infinity");
     }
 
     /** The next record's cells, the header's without its byte-order mark; null at the end of the file. */
-    private static List<String> record(CsvScanner scanner) throws IOException {
-        if (!scanner.nextRecord()) return null;
-        List<String> cells = new ArrayList<>();
-        for (String cell; (cell = scanner.nextField()) != null; ) cells.add(cell);
-        if (scanner.recordNumber() == 1 && cells.get(0).startsWith("\uFEFF")) cells.set(0, cells.get(0).substring(1));
-        return cells;
+    /**
+     * The next record's cells, or null at the end. A read that fails names the source: inside {@link AtomicFiles#write}
+     * an IOException would otherwise be reported as the output's.
+     */
+    private static List<String> record(CsvScanner scanner, Path source) {
+        try {
+            if (!scanner.nextRecord()) return null;
+            List<String> cells = new ArrayList<>();
+            for (String cell; (cell = scanner.nextField()) != null; ) cells.add(cell);
+            if (scanner.recordNumber() == 1 && cells.get(0).startsWith("\uFEFF")) cells.set(0, cells.get(0).substring(1));
+            return cells;
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    private static CsvScanner scanner(Path source, char delimiter) {
+        try {
+            return new CsvScanner(source, delimiter, TextLimits.current());
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    private static BoundedLines lines(Path source) {
+        try {
+            return new BoundedLines(source, TextLimits.current());
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    private static String next(BoundedLines lines, Path source) {
+        try {
+            return lines.next();
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
     }
 
     private static CsvWriter writer(java.io.OutputStream stream, char delimiter) {
@@ -145,8 +184,8 @@ public final class LabelledCopy {
         // First pass: each column's JSON kind, from every filled cell as written.
         List<String> header = new ArrayList<>();
         List<JsonKind> kinds = new ArrayList<>();
-        try (CsvScanner scanner = new CsvScanner(source, delimiter, TextLimits.current())) {
-            for (List<String> cells; (cells = record(scanner)) != null; ) {
+        try (CsvScanner scanner = scanner(source, delimiter)) {
+            for (List<String> cells; (cells = record(scanner, source)) != null; ) {
                 if (scanner.recordNumber() == 1) {
                     header.addAll(cells);
                     for (int i = 0; i < cells.size(); i++) kinds.add(JsonKind.NONE);
@@ -154,7 +193,7 @@ public final class LabelledCopy {
                 }
                 for (int i = 0; i < Math.min(cells.size(), header.size()); i++) {
                     String cell = cells.get(i);
-                    if (cell.isEmpty()) continue;
+                    if (cell.isBlank()) continue;   // missing in a typed column; kept as text only in a string one
                     JsonKind kind = kindOf(cell), seen = kinds.get(i);
                     kinds.set(i, seen == JsonKind.NONE || seen == kind ? kind : JsonKind.STRING);
                 }
@@ -165,8 +204,8 @@ public final class LabelledCopy {
         int[] copied = {0};
         AtomicFiles.write(out, stream -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            try (CsvScanner scanner = new CsvScanner(source, delimiter, TextLimits.current())) {
-                for (List<String> cells; (cells = record(scanner)) != null; ) {
+            try (CsvScanner scanner = scanner(source, delimiter)) {
+                for (List<String> cells; (cells = record(scanner, source)) != null; ) {
                     if (scanner.recordNumber() == 1) continue;
                     int row = copied[0]++;
                     StringBuilder line = new StringBuilder("{");
@@ -174,8 +213,9 @@ public final class LabelledCopy {
                         String cell = i < cells.size() ? cells.get(i) : "";
                         if (i > 0) line.append(", ");
                         line.append(json(header.get(i))).append(": ");
-                        if (cell.isEmpty()) line.append("null");
-                        else if (kinds.get(i) == JsonKind.STRING) line.append(json(cell));
+                        JsonKind kind = kinds.get(i);
+                        if (cell.isEmpty() || (kind != JsonKind.STRING && cell.isBlank())) line.append("null");
+                        else if (kind == JsonKind.STRING || nonFinite(cell)) line.append(json(cell));
                         else line.append(cell);
                     }
                     for (Column column : added) {
@@ -191,30 +231,17 @@ public final class LabelledCopy {
         return copied[0];
     }
 
-    private static com.google.gson.JsonObject object(Path source, BoundedLines lines, String line) {
-        String text = line.strip();
-        if (lines.tooLong()) text = "";   // the reader read it within the budget: the file changed
-        if (text.startsWith("\uFEFF")) text = text.substring(1);
-        try {
-            com.google.gson.JsonElement element = com.google.gson.JsonParser.parseString(text);
-            if (element.isJsonObject()) return element.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException e) {
-            // reported below
-        }
-        throw new ClusterbyException.BadFile(source + " changed while clustering: a line is no longer one object");
-    }
-
-    /** A JSON value as the text a CSV cell holds: Gson keeps a number's literal, so {@code 1e400} stays as written. */
-    private static String cellText(com.google.gson.JsonElement value) {
-        if (value == null || value.isJsonNull()) return "";
-        if (value.isJsonPrimitive()) return value.getAsString();
-        return value.toString();
+    /** A source line's cells, by the reader's own JSON rules; a line that no longer reads as one object is an error. */
+    private static Map<String, String> object(Path source, BoundedLines lines, String line) {
+        Map<String, String> cells = lines.tooLong() ? null : JsonLines.cellTexts(line.strip());
+        if (cells == null) throw new ClusterbyException.BadFile(source + " changed while clustering: a line is no longer one object");
+        return cells;
     }
 
     private static int jsonLinesToCsv(Path source, Path out, List<? extends Column> added, char delimiter) {
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
-        try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
-            for (String line; (line = lines.next()) != null; ) if (!line.isBlank()) keys.addAll(object(source, lines, line).keySet());
+        try (BoundedLines lines = lines(source)) {
+            for (String line; (line = next(lines, source)) != null; ) if (!line.isBlank()) keys.addAll(object(source, lines, line).keySet());
         } catch (IOException e) {
             throw unreadable(source, e);
         }
@@ -224,13 +251,13 @@ public final class LabelledCopy {
             List<String> header = new ArrayList<>(keys);
             for (Column column : added) header.add(column.name());
             printer.printRecord(header);
-            try (BoundedLines lines = new BoundedLines(source, TextLimits.current())) {
-                for (String line; (line = lines.next()) != null; ) {
+            try (BoundedLines lines = lines(source)) {
+                for (String line; (line = next(lines, source)) != null; ) {
                     if (line.isBlank()) continue;
-                    com.google.gson.JsonObject object = object(source, lines, line);
+                    Map<String, String> object = object(source, lines, line);
                     int row = copied[0]++;
                     List<String> cells = new ArrayList<>(header.size());
-                    for (String key : keys) cells.add(cellText(object.get(key)));
+                    for (String key : keys) cells.add(object.getOrDefault(key, ""));
                     for (Column column : added) cells.add(row < column.size() ? text(column, row) : "");
                     printer.printRecord(cells);
                 }

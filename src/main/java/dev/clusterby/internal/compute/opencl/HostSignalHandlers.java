@@ -93,12 +93,27 @@ final class HostSignalHandlers {
         }
     }
 
+    /**
+     * Handlers are process-wide: a guard opened while another thread's driver call has replaced them would record the
+     * driver's handlers and put them back. Guards are therefore held one at a time (re-entrant within a thread).
+     */
+    private static final java.util.concurrent.locks.ReentrantLock ONE_AT_A_TIME = new java.util.concurrent.locks.ReentrantLock();
+
     /** The handlers before a driver call; {@link #close()} puts back the ones it replaced. */
     static final class Guard implements AutoCloseable {
-        private final Arena arena = Arena.ofConfined();
-        private final MemorySegment before = snapshot(arena);
+        private final Arena arena;
+        private final MemorySegment before;
 
-        private Guard() {}
+        private Guard() {
+            ONE_AT_A_TIME.lock();
+            try {
+                arena = Arena.ofConfined();
+                before = snapshot(arena);
+            } catch (RuntimeException | Error e) {
+                ONE_AT_A_TIME.unlock();
+                throw e;
+            }
+        }
 
         @Override
         public void close() {
@@ -112,6 +127,7 @@ final class HostSignalHandlers {
                 }
             } finally {
                 arena.close();
+                ONE_AT_A_TIME.unlock();
             }
         }
     }
