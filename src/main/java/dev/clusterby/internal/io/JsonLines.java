@@ -259,7 +259,7 @@ final class JsonLines {
                 case TEXT -> text.bytes(n);
                 case LONG, DOUBLE -> n * 8 + n / 4;
                 case BOOLEAN -> n / 4;
-                case TENSOR -> n * dim * 4 + n / 8;   // off the heap, but memory all the same
+                case TENSOR -> n / 8;   // the vectors live off the heap, which -Xmx does not bound: only their mask counts
                 case MIXED -> n * 16 + mixedBytes;
             };
         }
