@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * ClusterbyKMeans against MLlib's KMeans in local[2] on the same cached DataFrame, same k, seed, maxIter and tol:
  * fit time and objective (sum of squared distances to the nearest centre, computed the same way for both).
  * Data: n L2-normalised d-dimensional points around 256 random unit centres (σ 0.05 per dimension), generated
- * from a fixed seed. Usage: java … SparkKMeansBench.java N D K MAXITER
+ * from a fixed seed. Usage: java … SparkKMeansBench.java N D K MAXITER [SEED,SEED,…] (with seeds: clusterby alone, once per seed)
  */
 public class SparkKMeansBench {
     public static void main(String[] args) {
@@ -48,6 +48,18 @@ public class SparkKMeansBench {
         Dataset<Row> data = spark.createDataFrame(rows, new StructType().add("features", SQLDataTypes.VectorType())).cache();
         System.out.println("rows " + data.count() + " x " + d + ", k " + k + ", maxIter " + maxIter + ", partitions " + data.rdd().getNumPartitions());
 
+        if (args.length > 4) {
+            // clusterby alone over several seeds (MLlib's figure at seed 42 comes from a full run): seed-to-seed spread
+            for (String seed : args[4].split(",")) {
+                long start = System.nanoTime();
+                ClusterbyKMeansModel model = new ClusterbyKMeans().setK(k).setSeed(Long.parseLong(seed)).setMaxIter(maxIter).fit(data);
+                System.out.printf("clusterby  seed %s  fit %.1f s  iterations %d  objective %.2f%n", seed,
+                        (System.nanoTime() - start) / 1e9, model.iterations(), objective(data, model.clusterCenters()));
+                System.out.flush();
+            }
+            spark.stop();
+            return;
+        }
         long t0 = System.nanoTime();
         ClusterbyKMeansModel ours = new ClusterbyKMeans().setK(k).setSeed(42).setMaxIter(maxIter).fit(data);
         double oursSeconds = (System.nanoTime() - t0) / 1e9;
