@@ -61,13 +61,13 @@ final class Csv {
                 }
                 int row = 0;
                 for (; scanner.nextRecord(); row++) {
-                    if (row == rows) throw changed(path);
+                    if (row == rows) throw TextLimits.changed(path);
                     String value;
                     for (int c = 0; (value = fieldOf(scanner, c, header.length, path)) != null; c++) columns[c].set(row, value);
                 }
-                if (row != rows) throw changed(path);
+                if (row != rows) throw TextLimits.changed(path);
             } catch (IllegalArgumentException e) {
-                throw changed(path);
+                throw TextLimits.changed(path);
             }
             List<Column> out = new ArrayList<>(header.length);
             for (Inference.Streamed column : columns) out.add(column.column());
@@ -81,10 +81,6 @@ final class Csv {
 
     /** The most rows a panel holds: a Java array's length. */
     private static final int MAX_ROWS = Integer.MAX_VALUE - 8;
-
-    private static ClusterbyException.BadFile changed(Path path) {
-        return new ClusterbyException.BadFile(path + " changed while it was read; read it again once it is complete");
-    }
 
     /** Field c of the current record, or null at its end; a record with more or fewer fields than the header is an error. */
     private static String fieldOf(CsvScanner scanner, int c, int width, Path path) throws IOException {

@@ -68,6 +68,10 @@ final class Inference {
             if (longs) {
                 try {
                     Long.parseLong(v);
+                    // a whole number is also a double, and never a boolean or a timestamp: no other parse needed
+                    booleans = false;
+                    timestamps = false;
+                    return;
                 } catch (NumberFormatException e) {
                     longs = false;
                 }

@@ -132,16 +132,16 @@ final class JsonLines {
                 try (BoundedLines lines = new BoundedLines(path, limits)) {
                     int row = 0;
                     for (Obj object; (object = nextObject(lines, path, limits)) != null; row++) {
-                        if (row == rows) throw changed(path);
+                        if (row == rows) throw TextLimits.changed(path);
                         for (Map.Entry<String, Node> entry : object.fields().entrySet()) {
                             Field field = fields.get(entry.getKey());
-                            if (field == null) throw changed(path);
+                            if (field == null) throw TextLimits.changed(path);
                             field.set(row, entry.getValue());
                         }
                     }
-                    if (row != rows) throw changed(path);
+                    if (row != rows) throw TextLimits.changed(path);
                 } catch (IllegalArgumentException e) {
-                    throw changed(path);
+                    throw TextLimits.changed(path);
                 }
                 List<Column> columns = new ArrayList<>(fields.size());
                 for (Field field : fields.values()) columns.add(field.column());
@@ -155,10 +155,6 @@ final class JsonLines {
         } catch (IOException e) {
             throw new ClusterbyException.BadFile("cannot read " + path + ": " + AtomicFiles.describe(e), e);
         }
-    }
-
-    private static ClusterbyException.BadFile changed(Path path) {
-        return new ClusterbyException.BadFile(path + " changed while it was read; read it again once it is complete");
     }
 
     /** The next non-blank line's object, or null at the end; a line past the budget, or not one object, is an error. */

@@ -115,6 +115,11 @@ final class TextLimits {
      * Fails with one error when the columns about to be allocated (estimated at {@code bytes}) do not fit in the heap
      * the JVM has left, instead of an OutOfMemoryError part way through.
      */
+    /** The second pass of a two-pass reader met other bytes than the first. */
+    static ClusterbyException.BadFile changed(Path path) {
+        return new ClusterbyException.BadFile(path + " changed while it was read; read it again once it is complete");
+    }
+
     static void checkHeap(Path path, long rows, int columns, long bytes) {
         Runtime runtime = Runtime.getRuntime();
         long room = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());

@@ -66,7 +66,7 @@ public final class Reduction implements AutoCloseable {
             FloatMatrix input = Segments.matrix(arena, n, d);
             MemorySegment.copy(x, 0, input.data(), FloatMatrix.FLOAT, 0, x.length);
             if (dims <= 0) return new Reduction(arena, input, new Predictor(x, d, cosine, null, 0), false);
-            String key = key(x, dims, seed) + ":" + NEIGHBOURS;
+            String key = key(x, dims, seed);
             float[] layout;
             synchronized (CACHE) {
                 layout = CACHE.get(key);
